@@ -1,0 +1,196 @@
+"""The build's jobs: one function per Snakemake rule, each reading and writing files only.
+
+The Snakefile maps paths to these; all logic stays in the stage modules.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .plan import Plan, load_plan
+from .workspace import atomic_write_text, find_template, narrative_path, submission_files
+
+
+class IncompleteError(Exception):
+    """A document would be built from partial data: a submission it depends on was rejected."""
+
+
+def _plan(root) -> Plan:
+    return load_plan(Path(root) / "inputs" / "plan.yaml")
+
+
+def _rel(root, path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _json(path, data) -> None:
+    atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
+    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
+    Never fails on bad data: the verdicts gate the documents downstream."""
+    import pandas as pd
+
+    from .contract import Reason
+    from .merge import merge, write_rows_csv
+    from .read import read_partners
+    from .report import submission_report
+    from .validate import Problem, Registry, Result, output_columns, validate_file
+
+    plan = _plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    frames, subs = [], []
+    for path in submission_files(root, country):
+        display = _rel(root, path)
+        sector = path.stem
+        if sector not in plan.sector_codes:
+            close = [c for c in plan.sector_codes if c.casefold() == sector.casefold()]
+            fix = (f"rename the file to {close[0]}{path.suffix}" if close
+                   else f"name the file after a sector code of the plan: {', '.join(plan.sector_codes)}")
+            result = Result(display, country, sector, pd.DataFrame(), [Problem(
+                display, None, None, None, None, path.name, Reason.UNKNOWN_SECTOR_FILE,
+                f"{sector!r} is not a sector code of the plan", fix)], 0)
+        else:
+            result = validate_file(path, plan, registry, country, sector, display)
+        report = reports_dir / f"{path.name}.md"
+        sector_name = plan.sector_name(sector) if sector in plan.sector_codes else sector
+        atomic_write_text(report, submission_report(result, plan.country_name(country), sector_name))
+        frames.append(result.rows)
+        subs.append({"file": display, "sector": sector, "verdict": result.verdict, "rows": result.data_rows,
+                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
+    rows = merge(frames, plan)
+    if rows.empty:
+        rows = pd.DataFrame(columns=output_columns(plan))
+    write_rows_csv(rows, rows_out)
+    status = {"country": country, "submissions": subs,
+              "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    _json(status_out, status)
+    return status
+
+
+def _gate(statuses: list[dict], allow_incomplete: bool, what: str) -> list[str]:
+    rejected = [(f, s) for st in statuses for f in st["rejected"]
+                for s in st["submissions"] if s["file"] == f]
+    if rejected and not allow_incomplete:
+        lines = "\n".join(f"  - {f}: {s['errors']} error(s); see {s['report']}" for f, s in rejected)
+        raise IncompleteError(
+            f"{what} is not built: it depends on rejected submission(s):\n{lines}\n"
+            "Fix them and run snakemake again, or build drafts anyway with --config allow_incomplete=true.")
+    return [f for f, _ in rejected]
+
+
+def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
+    from .figures import country_figures as compute
+    from .merge import read_rows_csv
+    from .read import read_partners, read_population
+
+    plan = _plan(root)
+    status = json.loads(Path(status_json).read_text())
+    incomplete = _gate([status], allow_incomplete, f"{plan.country_name(country)} ({country})")
+    partners = read_partners(Path(root) / "inputs" / "partners.csv")
+    population = read_population(Path(root) / "inputs" / "population.csv", plan.country_codes,
+                                 [g.code for g in plan.population_groups])
+    rows = read_rows_csv(rows_csv)
+    fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])))
+    fig["incomplete"] = incomplete
+    _json(out_json, fig)
+    return fig
+
+
+def regional_figures(root, country_jsons: list, out_json) -> dict:
+    from .figures import regional_figures as compute
+
+    plan = _plan(root)
+    countries = [json.loads(Path(p).read_text()) for p in country_jsons]
+    by_code = {c["code"]: c for c in countries}
+    fig = compute(plan, [by_code[c] for c in plan.country_codes])
+    fig["incomplete"] = sorted(f for c in countries for f in c.get("incomplete", []))
+    _json(out_json, fig)
+    return fig
+
+
+def merge_plan(root, rows_csvs: list, status_jsons: list, out_csv, out_xlsx, allow_incomplete: bool = False) -> None:
+    """The plan's merged rows, every row with its source file, sheet and row, as CSV and XLSX."""
+    from .merge import merge, read_rows_csv, write_rows_csv, write_xlsx
+
+    plan = _plan(root)
+    statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
+    _gate(statuses, allow_incomplete, "The merged plan data")
+    rows = merge([read_rows_csv(p) for p in rows_csvs], plan)
+    write_rows_csv(rows, out_csv, safe=True)
+    write_xlsx({"plan_rows": rows}, out_xlsx, plan.epoch)
+
+
+def _narrative(root, doc: str, section: str, demote: int) -> str | None:
+    from .render import demote_headings
+
+    path = Path(root) / narrative_path(doc, section)
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8-sig").strip()
+    if not text:
+        return None
+    # A '---' line could open a YAML metadata block that rewrites the title: make it a plain rule.
+    text = re.sub(r"(?m)^(-{3,}|\.{3})\s*$", "* * *", text)
+    return demote_headings(text, demote)
+
+
+def narratives(root, plan: Plan, doc: str) -> dict:
+    return {
+        "overview": _narrative(root, doc, "overview", 1),
+        "overview_path": narrative_path(doc, "overview"),
+        "sectors": {s: _narrative(root, doc, s, 2) for s in plan.sector_codes},
+        "sector_paths": {s: narrative_path(doc, s) for s in plan.sector_codes},
+    }
+
+
+def pending_narratives(root, plan: Plan) -> list[str]:
+    out = []
+    for doc in plan.country_codes + ["regional"]:
+        sections = ["overview"] + (plan.sector_codes if doc != "regional" else [])
+        out += [narrative_path(doc, s) for s in sections if _narrative(root, doc, s, 0) is None]
+    return out
+
+
+def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list) -> None:
+    """One document (a country chapter or the regional plan) as Markdown, DOCX and PDF."""
+    from .fmt import date
+    from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
+
+    plan = _plan(root)
+    fig = json.loads(Path(figures_json).read_text())
+    dirs = [Path(d) for d in template_dirs]
+    regional = doc == "regional"
+    name = "Regional" if regional else plan.country_name(doc)
+    title = f"{plan.short_title}: regional plan" if regional else f"{name}: country chapter"
+    context = {"plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name,
+               "title": title, "narratives": narratives(root, plan, doc),
+               "incomplete": fig.get("incomplete", [])}
+    md = render_markdown(environment(dirs), "rrp.md.j2", context)
+    atomic_write_text(out_md, md)
+    header = f"{plan.short_title} | {name}"
+    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch)
+    markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
+                    {"header": plan.short_title, "header-right": name, "as-of": date(plan.as_of),
+                     "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
+                    plan.epoch)
+
+
+def validation_summary(root, status_jsons: list, out_md) -> None:
+    from .report import summary_report
+
+    plan = _plan(root)
+    statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
+    missing = []
+    for st in statuses:
+        have = {s["sector"] for s in st["submissions"]}
+        missing += [f"{plan.country_name(st['country'])}: {plan.sector_name(s)} (`inputs/submissions/{st['country']}/{s}.csv` or `.xlsx`)"
+                    for s in plan.sector_codes if s not in have]
+    atomic_write_text(out_md, summary_report(statuses, pending_narratives(root, plan), missing))

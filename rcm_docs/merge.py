@@ -1,0 +1,86 @@
+"""Merge validated submissions into plan data, and write tables people open (CSV, XLSX) safely."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .plan import Plan
+from .workspace import atomic_write_text
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse)
+    return out
+
+
+def order_rows(df: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Stable order: plan's country and sector order, then file and row: the same inputs, the same bytes."""
+    if df.empty:
+        return df
+    c = {code: i for i, code in enumerate(plan.country_codes)}
+    s = {code: i for i, code in enumerate(plan.sector_codes)}
+    key = pd.DataFrame({"c": df["country"].map(c), "s": df["sector"].map(s), "f": df["source_file"], "r": df["source_row"]})
+    return df.loc[key.sort_values(["c", "s", "f", "r"], kind="stable").index].reset_index(drop=True)
+
+
+def merge(frames: list[pd.DataFrame], plan: Plan) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    return order_rows(pd.concat(frames, ignore_index=True), plan)
+
+
+def write_rows_csv(df: pd.DataFrame, path: str | Path, safe: bool = False) -> None:
+    """CSV with LF line ends; safe=True defuses formulas for files people open in a spreadsheet."""
+    atomic_write_text(path, (defuse_frame(df) if safe else df).to_csv(index=False, lineterminator="\n"))
+
+
+def read_rows_csv(path: str | Path) -> pd.DataFrame:
+    text_cols = {"country": str, "sector": str, "organisation": str, "organisation_type": str, "objective": str,
+                 "activity": str, "indicator": str, "admin1": str, "implementing_partner": str, "description": str,
+                 "source_file": str, "source_sheet": str}
+    try:
+        df = pd.read_csv(path, dtype=text_cols, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    for col in df.columns:
+        if col not in text_cols:
+            df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")
+    return df
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, epoch: int) -> None:
+    """An XLSX of plain values (formulas defused) with fixed metadata and timestamps."""
+    import datetime as dt
+
+    from .render import normalise_zip
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            defuse_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
+            ws = xw.sheets[name[:31]]
+            ws.freeze_panes = "A2"
+        stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
+        xw.book.properties.created = stamp
+        xw.book.properties.modified = stamp
+        xw.book.properties.creator = "rcm-docs"
+        xw.book.properties.lastModifiedBy = "rcm-docs"
+    normalise_zip(tmp, epoch)
+    os.replace(tmp, path)

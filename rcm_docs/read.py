@@ -1,0 +1,217 @@
+"""Read a submission (CSV or XLSX) into raw cells that keep the submitter's coordinates."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import normalise_header
+
+MAX_HEADER_SCAN = 20  # rows searched for the header under a title block
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table at all."""
+
+
+@dataclass
+class RawTable:
+    path: str
+    sheet: str | None  # None for CSV
+    headers: list[str]  # as typed
+    header_row: int  # 1-based row/line of the header
+    rows: list[list]  # data cells, one list per row, padded to len(headers)
+    row_numbers: list[int]  # 1-based Excel row or CSV line of each data row
+
+    def cell_ref(self, row_number: int, col_index: int) -> str:
+        """'D14' in a workbook, 'line 14, column 4' in a text file."""
+        if self.sheet is None:
+            return f"line {row_number}, column {col_index + 1}"
+        return f"{column_letter(col_index)}{row_number}"
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _find_header(rows: list[list], known: set[str]) -> int | None:
+    """Index of the header row: the first early row naming two or more contract columns."""
+    first_nonblank = None
+    for i, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        cells = [c for c in row if not _is_blank(c)]
+        if not cells:
+            continue
+        if first_nonblank is None:
+            first_nonblank = i
+        if sum(normalise_header(c) in known for c in cells) >= 2:
+            return i
+    return first_nonblank
+
+
+def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str]) -> RawTable:
+    h = _find_header(grid, known)
+    if h is None:
+        raise EmptyFile(f"{path}: the file is empty")
+    raw_headers = list(grid[h])
+    while raw_headers and _is_blank(raw_headers[-1]):
+        raw_headers.pop()
+    headers = ["" if _is_blank(c) else str(c).strip() for c in raw_headers]
+    width = len(headers)
+    rows, row_numbers = [], []
+    for i in range(h + 1, len(grid)):
+        row = list(grid[i][:width]) + [""] * (width - len(grid[i][:width]))
+        if all(_is_blank(c) for c in row):
+            continue
+        # An HXL hashtag row under the header is metadata, not data.
+        if i == h + 1 and all(_is_blank(c) or str(c).strip().startswith("#") for c in row):
+            continue
+        rows.append(row)
+        row_numbers.append(numbers[i])
+    return RawTable(str(path), sheet, headers, numbers[h], rows, row_numbers)
+
+
+class EmptyFile(ReadError):
+    pass
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_csv(path: str | Path, known: set[str]) -> RawTable:
+    data = Path(path).read_bytes()
+    if not data.strip():
+        raise EmptyFile(f"{path}: the file is empty")
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    grid, numbers = [], []
+    line = 1
+    try:
+        for row in reader:
+            grid.append(row)
+            numbers.append(line)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise ReadError(f"{path}: line {reader.line_num}: not valid CSV ({e})") from None
+    return _table(path, None, grid, numbers, known)
+
+
+PREFERRED_SHEETS = ("submission", "data", "activities", "planning")
+
+
+def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, Exception) as e:  # calamine raises several types for broken zips
+        raise ReadError(f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})") from None
+    names = list(wb.sheet_names)
+    order = sorted(names, key=lambda n: (normalise_header(n) not in PREFERRED_SHEETS, names.index(n)))
+    fallback = None
+    for name in order:
+        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if not grid:
+            continue
+        numbers = list(range(1, len(grid) + 1))
+        try:
+            table = _table(path, name, grid, numbers, known)
+        except EmptyFile:
+            continue
+        if sum(normalise_header(c) in known for c in table.headers) >= 2:
+            return table
+        fallback = fallback or table
+    if fallback is None:
+        raise EmptyFile(f"{path}: the workbook has no sheet with data")
+    return fallback
+
+
+def read_submission(path: str | Path, known: set[str]) -> RawTable:
+    """Read any supported submission file; known = normalised headers that mark the header row."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, known)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, known)
+    raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
+
+
+class RegistryError(Exception):
+    """partners.csv or population.csv breaks its contract: every problem, one per line."""
+
+
+def _read_registry_csv(path: str | Path, required: list[str]) -> tuple[list[dict], list[int]]:
+    path = Path(path)
+    if not path.exists():
+        raise RegistryError(f"{path}: not found; the workspace needs it (columns: {', '.join(required)})")
+    table = read_csv(path, set(required))
+    headers = [normalise_header(h) for h in table.headers]
+    missing = [c for c in required if c not in headers]
+    if missing:
+        raise RegistryError(f"{path}: line {table.header_row}: missing column(s) {', '.join(missing)}")
+    rows = [{h: (str(v).strip() if v is not None else "") for h, v in zip(headers, r)} for r in table.rows]
+    return rows, table.row_numbers
+
+
+def read_partners(path: str | Path):
+    """The partner registry as a DataFrame (organisation, acronym, type); duplicates and blanks refused."""
+    import pandas as pd
+
+    rows, lines = _read_registry_csv(path, ["organisation", "type"])
+    problems, seen = [], {}
+    for row, line in zip(rows, lines):
+        org = row["organisation"]
+        if not org:
+            problems.append(f"{path}: line {line}, column organisation: empty; give the organisation's full name")
+        elif org.casefold() in seen:
+            problems.append(f"{path}: line {line}, column organisation: {org!r} is already on line {seen[org.casefold()]}; keep one")
+        else:
+            seen[org.casefold()] = line
+        if not row["type"]:
+            problems.append(f"{path}: line {line}, column type: empty for {org!r}; give its type (UN, INGO, NNGO, ...)")
+    if problems:
+        raise RegistryError("\n".join(problems))
+    return pd.DataFrame({"organisation": [r["organisation"] for r in rows], "acronym": [r.get("acronym", "") for r in rows],
+                         "type": [r["type"] for r in rows]})
+
+
+def read_population(path: str | Path, countries: list[str], groups: list[str]):
+    """Planning figures per country and population group; unknown codes and bad numbers refused."""
+    import pandas as pd
+
+    rows, lines = _read_registry_csv(path, ["country", "population_group", "current", "planned"])
+    problems, out = [], []
+    for row, line in zip(rows, lines):
+        if row["country"] not in countries:
+            problems.append(f"{path}: line {line}, column country: {row['country']!r} is not a country of the plan ({', '.join(countries)})")
+        if row["population_group"] not in groups:
+            problems.append(f"{path}: line {line}, column population_group: {row['population_group']!r} is not a population group of the plan ({', '.join(groups)})")
+        nums = {}
+        for col in ("current", "planned"):
+            try:
+                nums[col] = float(row[col]) if row[col] else 0.0
+                if nums[col] < 0:
+                    raise ValueError
+            except ValueError:
+                problems.append(f"{path}: line {line}, column {col}: {row[col]!r} is not a whole, non-negative number of people")
+        out.append({"country": row["country"], "population_group": row["population_group"], **nums})
+    if problems:
+        raise RegistryError("\n".join(problems))
+    return pd.DataFrame(out, columns=["country", "population_group", "current", "planned"])

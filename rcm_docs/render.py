@@ -1,0 +1,182 @@
+"""Render documents: Jinja2 -> Markdown -> DOCX (pandoc + reference.docx) and PDF (pandoc Typst writer + typst)."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import jinja2
+
+from . import fmt
+
+# Narratives are Markdown from sector leads: formatting yes, raw OpenXML/HTML/TeX/Typst no.
+PANDOC_FROM = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+
+
+class RenderError(Exception):
+    """A template or a converter failed; the message names the document."""
+
+
+def environment(template_dirs: list[str | Path]) -> jinja2.Environment:
+    """Workspace templates first, so a workspace can override any project template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(number=fmt.number, money=fmt.money, money_short=fmt.money_short, percent=fmt.percent,
+                       date=fmt.date, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short)
+    env.globals["table_head"] = table_head
+    env.filters["column"] = lambda header, align, width: (header, align, width)
+    return env
+
+
+def render_markdown(env: jinja2.Environment, template: str, context: dict) -> str:
+    try:
+        text = env.get_template(template).render(**context)
+    except jinja2.TemplateError as e:
+        raise RenderError(f"template {template}: {e}") from None
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def table_head(columns: list[tuple[str, str, int]]) -> str:
+    """Header and separator of a pipe table; the separator's dashes set relative column widths."""
+    total = sum(w for _, _, w in columns)
+    unit = max(4, -(-90 // total))  # wider than pandoc's 72 columns, so widths are relative
+    seps = [(":" + "-" * (w * unit - 1)) if a == "l" else ("-" * (w * unit - 1) + ":") for _, a, w in columns]
+    return "| " + " | ".join(h for h, _, _ in columns) + " |\n|" + "|".join(seps) + "|"
+
+
+def demote_headings(markdown: str, by: int) -> str:
+    """Narrative '# Needs' becomes a sub-heading of the section it is placed in."""
+    out, fence = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if not fence and re.match(r"^#{1,6}\s", line):
+            line = "#" * by + line
+        out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
+# ---- DOCX ----
+
+def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, epoch: int | None = None):
+    import pypandoc
+
+    env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps DOCX zip entries and core.xml with it
+    try:
+        return pypandoc.convert_text(md, to, format=PANDOC_FROM, extra_args=extra, outputfile=outputfile, sandbox=True)
+    except RuntimeError as e:
+        raise RenderError(f"pandoc ({to}): {e}") from None
+    finally:
+        if epoch is not None:
+            if env_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+
+
+def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int) -> None:
+    """Pandoc with the branded reference.docx, then the touches pandoc cannot do: running header,
+    page numbers, 'Table N:' captions. Written to a temporary name first and moved into place."""
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    _pandoc(md, "docx", ["--reference-doc", str(reference_docx)], outputfile=str(tmp), epoch=epoch)
+    _finish_docx(tmp, header)
+    normalise_zip(tmp, epoch)
+    os.replace(tmp, out)
+
+
+def _field(paragraph, instr: str) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.append(parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr="{instr}"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+
+
+def _finish_docx(path: Path, header: str) -> None:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = docx.Document(str(path))
+    for section in doc.sections:
+        section.different_first_page_header_footer = True
+        hp = section.header.paragraphs[0]
+        hp.text = header
+        hp.style = doc.styles["Header"]
+        fp = section.footer.paragraphs[0]
+        fp.text = ""
+        fp.style = doc.styles["Footer"]
+        fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fp.add_run("Page ")
+        _field(fp, "PAGE")
+        fp.add_run(" of ")
+        _field(fp, "NUMPAGES")
+    n = 0
+    for p in doc.paragraphs:
+        if p.style is not None and p.style.name == "Table Caption":
+            n += 1
+            first = p.runs[0] if p.runs else p.add_run("")
+            first.text = f"Table {n}: " + first.text
+    doc.save(str(path))
+
+
+def normalise_zip(path: str | Path, epoch: int) -> None:
+    """Rewrite a zip (DOCX/XLSX) with fixed entry timestamps so equal inputs give equal bytes."""
+    import datetime as dt
+
+    stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
+    with zipfile.ZipFile(path) as z:
+        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    Path(path).write_bytes(buf.getvalue())
+
+
+# ---- PDF ----
+
+def font_dirs() -> list[str]:
+    import font_lato
+
+    return [font_lato.font_directory]
+
+
+_compiler = None
+
+
+def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int) -> None:
+    """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused)."""
+    import datetime as dt
+
+    import typst
+
+    global _compiler
+    extra = ["--template", str(typst_template)]
+    for k, v in sorted(variables.items()):
+        extra += ["-V", f"{k}={v}"]
+    source = _pandoc(md, "typst", extra)
+    if _compiler is None:
+        _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf",
+                                timestamp=dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
+    except typst.TypstError as e:
+        raise RenderError(f"typst: {e.message} {e.hints}") from None
+    tmp.write_bytes(pdf)
+    os.replace(tmp, out)

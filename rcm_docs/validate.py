@@ -1,0 +1,296 @@
+"""Check a raw submission against the contract; collect every problem in one pass."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .contract import (
+    SEX_AGE, STRUCTURE, TITLES, Column, Reason, Severity, columns_for, header_lookup, normalise_header,
+    severity, target_column,
+)
+from .plan import Plan
+from .read import RawTable, ReadError, EmptyFile, column_letter, read_submission
+
+
+@dataclass
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None  # as the submitter typed it
+    cell: str | None  # D14 in a workbook, line 14, column 4 in a CSV
+    value: str | None
+    reason: Reason
+    message: str
+    fix: str
+
+    @property
+    def severity(self) -> Severity:
+        return severity(self.reason)
+
+    @property
+    def is_structure(self) -> bool:
+        return self.reason in STRUCTURE
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["reason"] = self.reason.value
+        d["severity"] = self.severity.value
+        return d
+
+
+@dataclass
+class Result:
+    file: str
+    country: str
+    sector: str
+    rows: pd.DataFrame  # typed rows with provenance; empty when rejected
+    problems: list[Problem]
+    data_rows: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def verdict(self) -> str:
+        if self.errors:
+            return "rejected"
+        return "accepted with warnings" if self.warnings else "accepted"
+
+
+class Registry:
+    """The partner registry: organisation name or acronym -> canonical name and type."""
+
+    def __init__(self, partners: pd.DataFrame):
+        self.types: dict[str, str] = {}
+        self._lookup: dict[str, str] = {}
+        for org, acronym, kind in zip(partners["organisation"], partners["acronym"], partners["type"]):
+            self.types[org] = kind
+            self._lookup[_key(org)] = org
+            if isinstance(acronym, str) and acronym.strip():
+                self._lookup.setdefault(_key(acronym), org)
+
+    def resolve(self, name: str) -> str | None:
+        return self._lookup.get(_key(name))
+
+    def suggest(self, name: str) -> str | None:
+        match = difflib.get_close_matches(_key(name), list(self._lookup), n=1, cutoff=0.75)
+        return self._lookup[match[0]] if match else None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """-> (numbers, blank mask, bad mask). Numbers stored as text parse; '1,200' does not."""
+    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    text = values.map(_text)
+    blank = (text == "") & ~is_num
+    parsed = pd.to_numeric(text.where(~is_num & ~blank, None), errors="coerce")
+    numbers = values.where(is_num, parsed).astype(float)
+    numbers[blank] = np.nan
+    bad = ~blank & numbers.isna()
+    return numbers, blank, bad
+
+
+def _number_fix(value: str) -> str:
+    cleaned = re.sub(r"[^\d.\-]", "", value.replace(",", ""))
+    if cleaned and re.fullmatch(r"-?\d+(\.\d+)?", cleaned) and cleaned != value:
+        return f"write the number alone, without currency, units or thousands separators: did you mean {cleaned}?"
+    return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
+
+
+class _Checker:
+    def __init__(self, raw: RawTable, display: str):
+        self.raw, self.display, self.problems = raw, display, []
+
+    def add(self, reason, message, fix, row=None, col_index=None, value=None, column=None):
+        header = column if column is not None else (self.raw.headers[col_index] if col_index is not None else None)
+        cell = self.raw.cell_ref(row, col_index) if (row is not None and col_index is not None) else None
+        self.problems.append(Problem(self.display, self.raw.sheet, row, header, cell,
+                                     None if value is None else _text(value), reason, message, fix))
+
+
+def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, sector: str,
+                   display: str | None = None) -> Result:
+    """Check one submission; return typed rows (empty if any error) and every problem found."""
+    display = display or raw.path
+    cols = columns_for(plan)
+    by_name: dict[str, Column] = {c.name: c for c in cols}
+    lookup = header_lookup(cols)
+    chk = _Checker(raw, display)
+
+    where: dict[str, int] = {}
+    for i, typed in enumerate(raw.headers):
+        if not typed:
+            continue
+        name = lookup.get(normalise_header(typed))
+        if name is None:
+            close = difflib.get_close_matches(normalise_header(typed), list(lookup), n=1, cutoff=0.8)
+            hint = f"did you mean {lookup[close[0]]!r}? " if close else ""
+            chk.add(Reason.UNKNOWN_COLUMN, f"column {typed!r} is not part of the template; its values are ignored",
+                    f"{hint}rename it to a template column, or delete it", raw.header_row, i, typed)
+        elif name in where:
+            chk.add(Reason.DUPLICATE_COLUMN,
+                    f"column {typed!r} is the same column as {raw.headers[where[name]]!r} ({column_letter(where[name])})",
+                    "keep one of the two columns and delete the other", raw.header_row, i, typed)
+        else:
+            where[name] = i
+    for col in cols:
+        if col.required and col.name not in where:
+            chk.add(Reason.MISSING_COLUMN, f"required column {col.name!r} is missing",
+                    f"add a column headed {col.name!r}: {col.help}", raw.header_row, None, None, column=col.name)
+    if not raw.rows:
+        chk.add(Reason.NO_DATA_ROWS, "the file has a header but no data rows", "add one row per organisation x activity x location",
+                raw.header_row, None)
+
+    n = len(raw.rows)
+    frame = pd.DataFrame(raw.rows, dtype=object) if n else pd.DataFrame(index=range(0), columns=range(len(raw.headers)))
+    rownum = np.asarray(raw.row_numbers, dtype=int)
+    data: dict[str, pd.Series] = {}
+
+    def report(mask, name, reason, message, fix):
+        for pos in np.flatnonzero(np.asarray(mask)):
+            v = frame.iat[pos, where[name]]
+            chk.add(reason, message(v, pos) if callable(message) else message,
+                    fix(v, pos) if callable(fix) else fix, int(rownum[pos]), where[name], v)
+
+    for name, i in where.items():
+        col = by_name[name]
+        series = frame[i] if n else pd.Series([], dtype=object)
+        if col.kind == "number":
+            numbers, blank, bad = _parse_numbers(series)
+            report(bad, name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a number", lambda v, _: _number_fix(_text(v)))
+            report(numbers < 0, name, Reason.NEGATIVE, "amounts and targets cannot be negative",
+                   "enter zero or a positive number")
+            if name == "budget_usd":
+                report(blank, name, Reason.MISSING_VALUE, "the activity has no budget", "enter the activity's total requirement in USD")
+            if name.startswith("target_") or name in SEX_AGE:
+                frac = numbers.notna() & (numbers % 1 != 0)
+                report(frac, name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a whole number of people",
+                       "round to a whole number of people")
+                if name.startswith("target_"):
+                    numbers = numbers.fillna(0.0)  # a blank target means this group is not targeted
+            data[name] = numbers
+        else:
+            text = series.map(_text)
+            if col.required:
+                report(text == "", name, Reason.MISSING_VALUE, f"{name} is empty", f"enter the {col.help[0].lower() + col.help[1:]}")
+            data[name] = text
+
+    if "organisation" in data:
+        resolved = data["organisation"].map(lambda s: registry.resolve(s) if s else "")
+        unknown = resolved.isna()
+        report(unknown, "organisation", Reason.UNKNOWN_ORGANISATION,
+               lambda v, _: f"{_text(v)!r} is not in the partner registry (inputs/partners.csv)",
+               lambda v, _: (f"did you mean {s!r}? " if (s := registry.suggest(_text(v))) else "")
+               + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
+        data["organisation"] = resolved.fillna(data["organisation"])
+
+    targets = [target_column(g.code) for g in plan.population_groups]
+    if all(t in data for t in targets) and any(s in data for s in SEX_AGE):
+        present = [data[s] for s in SEX_AGE if s in data]
+        given = pd.concat(present, axis=1).notna().any(axis=1)
+        sex_age = pd.concat(present, axis=1).fillna(0).sum(axis=1)
+        total = pd.concat([data[t] for t in targets], axis=1).sum(axis=1)
+        anchor = next(s for s in SEX_AGE if s in data)
+        report(given & (sex_age != total) & ~pd.concat([data[t] for t in targets], axis=1).isna().any(axis=1), anchor,
+               Reason.SEX_AGE_MISMATCH,
+               lambda v, pos: f"girls+boys+women+men = {sex_age.iat[pos]:,.0f} but the population-group targets add up to {total.iat[pos]:,.0f}",
+               "correct the breakdown so both add up to the same number of people, or leave girls/boys/women/men empty")
+    if "cva_usd" in data and "budget_usd" in data:
+        report(data["cva_usd"] > data["budget_usd"], "cva_usd", Reason.CVA_ABOVE_BUDGET,
+               lambda v, pos: f"cash and voucher assistance {data['cva_usd'].iat[pos]:,.0f} is above the total budget {data['budget_usd'].iat[pos]:,.0f}",
+               "budget_usd is the total (in-kind plus CVA): raise it, or lower cva_usd")
+    if "in_kind_usd" in data and "cva_usd" in data and "budget_usd" in data:
+        both = data["in_kind_usd"].notna() & data["cva_usd"].notna()
+        off = both & ((data["in_kind_usd"] + data["cva_usd"] - data["budget_usd"]).abs() > 0.5)
+        report(off, "in_kind_usd", Reason.BUDGET_BREAKDOWN_MISMATCH,
+               lambda v, pos: f"in-kind {data['in_kind_usd'].iat[pos]:,.0f} + CVA {data['cva_usd'].iat[pos]:,.0f} differ from budget_usd {data['budget_usd'].iat[pos]:,.0f}",
+               "make budget_usd the sum of in_kind_usd and cva_usd; budget_usd is used for requirements")
+    for name, expected, reason, what in (("country", country, Reason.COUNTRY_MISMATCH, "folder"),
+                                         ("sector", sector, Reason.SECTOR_MISMATCH, "file name")):
+        if name in data:
+            wrong = (data[name] != "") & (data[name].str.upper() != expected.upper())
+            report(wrong, name, reason, lambda v, _, e=expected: f"{_text(v)!r} but the file's {what} says {e!r}",
+                   f"move the file to the right {what}, or correct the {name} column")
+
+    key = [k for k in ("organisation", "activity", "indicator", "admin1") if k in data]
+    if len(key) == 4 and n:
+        keys = pd.DataFrame({k: data[k].str.casefold() for k in key})
+        dup = keys.duplicated(keep="first")
+        first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
+        report(dup, "activity", Reason.DUPLICATE_ROW,
+               lambda v, pos: f"same organisation, activity, indicator and admin1 as row {rownum[first.iat[pos]]}",
+               "merge the two rows into one, or make the activity or location distinct")
+
+    problems = chk.problems
+    has_error = any(p.severity is Severity.ERROR for p in problems)
+    rows = pd.DataFrame()
+    if not has_error and n:
+        rows = _typed_rows(data, plan, registry, country, sector, display, raw.sheet, rownum)
+    return Result(display, country, sector, rows, problems, n)
+
+
+OUTPUT_TEXT = ("objective", "activity", "indicator", "admin1", "implementing_partner", "description")
+OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd") + SEX_AGE
+
+
+def output_columns(plan: Plan) -> list[str]:
+    return (["country", "sector", "organisation", "organisation_type", "objective", "activity", "indicator", "admin1",
+             "budget_usd", "in_kind_usd", "cva_usd"]
+            + [target_column(g.code) for g in plan.population_groups]
+            + list(SEX_AGE) + ["implementing_partner", "description", "source_file", "source_sheet", "source_row"])
+
+
+def _typed_rows(data, plan, registry, country, sector, display, sheet, rownum) -> pd.DataFrame:
+    n = len(rownum)
+    out = {"country": country, "sector": sector, "organisation": data["organisation"],
+           "organisation_type": data["organisation"].map(registry.types)}
+    for name in output_columns(plan):
+        if name in out or name.startswith("source_"):
+            continue
+        if name in data:
+            out[name] = data[name]
+        else:
+            out[name] = np.nan if name in OPTIONAL_NUMBERS else ""
+    out.update(source_file=display, source_sheet=sheet or "", source_row=rownum)
+    frame = pd.DataFrame(out, index=range(n))
+    return frame[output_columns(plan)]
+
+
+def validate_file(path, plan: Plan, registry: Registry, country: str, sector: str, display: str | None = None) -> Result:
+    """Read and validate one submission file; unreadable files become a structure problem, not a crash."""
+    display = display or str(path)
+    known = set(header_lookup(columns_for(plan)))
+    try:
+        raw = read_submission(path, known)
+    except ReadError as e:
+        reason = Reason.EMPTY_FILE if isinstance(e, EmptyFile) else Reason.UNREADABLE
+        msg = str(e).split(": ", 1)[-1]
+        fix = ("fill in the template and save it again" if reason is Reason.EMPTY_FILE
+               else "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
+        return Result(display, country, sector, pd.DataFrame(), [Problem(display, None, None, None, None, None, reason, msg, fix)], 0)
+    return validate_table(raw, plan, registry, country, sector, display)
+
+
+def problem_title(reason: Reason) -> str:
+    return TITLES[reason]

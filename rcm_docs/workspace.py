@@ -1,0 +1,67 @@
+"""Where things live in a plan workspace (any folder with an inputs/ tree)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+PROJECT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def _visible(p: Path) -> bool:
+    # Excel leaves ~$lock files beside open workbooks; editors leave dotfiles.
+    return not p.name.startswith((".", "~$"))
+
+
+def submission_files(root: str | Path, country: str) -> list[Path]:
+    folder = Path(root) / "inputs" / "submissions" / country
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
+
+
+def stray_files(root: str | Path, countries: list[str]) -> list[str]:
+    """Files under inputs/submissions that no rule would read: a drop that would silently vanish."""
+    base = Path(root) / "inputs" / "submissions"
+    if not base.is_dir():
+        return []
+    out = []
+    for p in sorted(base.rglob("*")):
+        if not p.is_file() or not _visible(p):
+            continue
+        rel = p.relative_to(base)
+        if len(rel.parts) != 2:
+            out.append(f"{p}: submissions go in inputs/submissions/<ISO3>/<sector-code>.csv or .xlsx")
+        elif rel.parts[0] not in countries:
+            out.append(f"{p}: folder {rel.parts[0]!r} is not a country of the plan ({', '.join(countries)}); "
+                       f"add it to countries in plan.yaml or move the file")
+        elif p.suffix.lower() not in SUBMISSION_SUFFIXES:
+            out.append(f"{p}: {p.suffix or 'no extension'} files are not read; save it as .xlsx or .csv")
+    return out
+
+
+def narrative_path(doc: str, section: str) -> str:
+    """inputs/narratives/<ISO3|regional>/<overview|sector-code>.md, relative to the workspace."""
+    return f"inputs/narratives/{doc}/{section}.md"
+
+
+def template_dirs(root: str | Path, project_templates: str | Path | None = None) -> list[Path]:
+    """Workspace templates/ first (overrides), then the project's."""
+    dirs = [Path(root) / "templates", Path(project_templates or PROJECT_TEMPLATES)]
+    return [d for i, d in enumerate(dirs) if d.is_dir() and d.resolve() not in [x.resolve() for x in dirs[:i]]]
+
+
+def find_template(name: str, dirs: list[Path]) -> Path:
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    raise FileNotFoundError(f"template {name!r} not found in {', '.join(map(str, dirs))}")
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write beside the target and rename: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,57 @@
+# Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
+# so a file dropped into inputs/submissions is picked up by the next run with no config edit.
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from rcm_docs.plan import PlanError, load_plan
+from rcm_docs.workspace import narrative_path, stray_files, submission_files, template_dirs
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+PY = sys.executable
+try:
+    PLAN = load_plan("inputs/plan.yaml")
+except PlanError as e:
+    raise WorkflowError(str(e)) from None
+COUNTRIES = PLAN.country_codes
+DOCS = COUNTRIES + ["regional"]
+_stray = stray_files(".", COUNTRIES)
+if _stray:
+    raise WorkflowError("Files under inputs/submissions would not be read:\n" + "\n".join(f"  - {s}" for s in _stray))
+TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
+INCOMPLETE = "--allow-incomplete" if config.get("allow_incomplete") else ""
+
+
+wildcard_constraints:
+    country="|".join(COUNTRIES),
+    doc="|".join(DOCS),
+
+
+def get_submissions(wildcards):
+    return [str(p) for p in submission_files(".", wildcards.country)]
+
+
+def get_template(name):
+    for d in TEMPLATE_DIRS:
+        if (Path(d) / name).is_file():
+            return str(Path(d) / name)
+    raise WorkflowError(f"template {name} not found in {TEMPLATE_DIRS}")
+
+
+def get_narratives(wildcards):
+    sections = ["overview"] + ([] if wildcards.doc == "regional" else PLAN.sector_codes)
+    return [p for p in (narrative_path(wildcards.doc, s) for s in sections) if Path(p).is_file()]
+
+
+def get_all_narratives(wildcards):
+    return sorted(str(p) for p in Path("inputs/narratives").glob("*/*.md"))
+
+
+def get_final_outputs():
+    return (
+        expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
+        + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md"]
+    )

@@ -1,0 +1,22 @@
+rule render_rrp:
+    input:
+        figures="build/figures/{doc}.json",
+        narratives=get_narratives,
+        plan="inputs/plan.yaml",
+        template=get_template("rrp.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/rrp/{doc}.md",
+        docx="build/rrp/{doc}.docx",
+        pdf="build/rrp/{doc}.pdf",
+    log:
+        "build/logs/render_rrp/{doc}.log",
+    params:
+        templates=" ".join(TEMPLATE_DIRS),
+    resources:
+        mem_mb=1000,
+    shell:
+        '"{PY}" -m rcm_docs job render --doc {wildcards.doc} --figures {input.figures} --md {output.md}'
+        " --docx {output.docx} --pdf {output.pdf} --templates {params.templates} 2>&1 | tee {log}"

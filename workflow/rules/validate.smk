@@ -1,0 +1,29 @@
+rule validate_submissions:
+    input:
+        submissions=get_submissions,
+        plan="inputs/plan.yaml",
+        partners="inputs/partners.csv",
+    output:
+        rows="build/data/{country}.rows.csv",
+        status="build/data/{country}.status.json",
+        reports=directory("build/reports/{country}"),
+    log:
+        "build/logs/validate_submissions/{country}.log",
+    resources:
+        mem_mb=1000,
+    shell:
+        '"{PY}" -m rcm_docs job validate-country --country {wildcards.country} --rows {output.rows}'
+        " --status {output.status} --reports {output.reports} 2>&1 | tee {log}"
+
+
+rule validate_summary:
+    input:
+        status=expand("build/data/{country}.status.json", country=COUNTRIES),
+        narratives=get_all_narratives,
+        plan="inputs/plan.yaml",
+    output:
+        "build/reports/summary.md",
+    log:
+        "build/logs/validate_summary.log",
+    shell:
+        '"{PY}" -m rcm_docs job summary --out {output} {input.status} 2>&1 | tee {log}'
