@@ -89,7 +89,7 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     page numbers, 'Table N:' captions. Written to a temporary name first and moved into place."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
-    _pandoc(md, "docx", ["--reference-doc", str(reference_docx)], outputfile=str(tmp), epoch=epoch)
+    _pandoc(md, "docx", ["--reference-doc", str(reference_docx), "--number-sections"], outputfile=str(tmp), epoch=epoch)
     _finish_docx(tmp, header)
     normalise_zip(tmp, epoch)
     os.replace(tmp, out)
@@ -135,8 +135,12 @@ def normalise_zip(path: str | Path, epoch: int) -> None:
     import datetime as dt
 
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
+    iso = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as z:
         entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    # Writers stamp the save time into the core properties; the plan's date replaces it.
+    entries = [(n, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + iso + rb"\g<2>", d))
+               if n == "docProps/core.xml" else (n, d) for n, d in entries]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in entries:
