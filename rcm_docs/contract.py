@@ -60,20 +60,18 @@ def columns_for(plan: Plan) -> tuple[Column, ...]:
 
 
 def normalise_header(text: object) -> str:
-    """'Budget USD ' -> 'budget_usd': headers match case- and space-insensitively."""
-    s = str(text if text is not None else "").strip().lower()
-    s = re.sub(r"[\s\-./]+", "_", s)
-    s = re.sub(r"[()]", "", s)
-    return s.strip("_")
+    """'Budget USD ', 'budget_usd', 'Admin 1' -> 'budgetusd', 'admin1': headers match whatever the
+    case, spaces, underscores or hyphens the submitter typed."""
+    return re.sub(r"[\s_\-./()]+", "", str(text if text is not None else "").lower())
 
 
 def header_lookup(columns: tuple[Column, ...]) -> dict[str, str]:
     """Normalised header or alias -> contract column name."""
     out = {}
     for col in columns:
-        out[col.name] = col.name
+        out[normalise_header(col.name)] = col.name
         for alias in col.aliases:
-            out[alias] = col.name
+            out[normalise_header(alias)] = col.name
     return out
 
 
@@ -91,7 +89,7 @@ class Reason(str, Enum):
     MISSING_COLUMN = "missing-column"
     DUPLICATE_COLUMN = "duplicate-column"
     UNKNOWN_COLUMN = "unknown-column"
-    UNKNOWN_COUNTRY_FOLDER = "unknown-country-folder"
+    EXTRA_CELLS = "extra-cells"
     UNKNOWN_SECTOR_FILE = "unknown-sector-file"
     MISSING_VALUE = "missing-value"
     NOT_A_NUMBER = "not-a-number"
@@ -107,7 +105,7 @@ class Reason(str, Enum):
 
 STRUCTURE = {
     Reason.UNREADABLE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
-    Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.UNKNOWN_COUNTRY_FOLDER, Reason.UNKNOWN_SECTOR_FILE,
+    Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
 }
 WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH}
 
@@ -119,7 +117,7 @@ TITLES = {
     Reason.MISSING_COLUMN: "required column missing",
     Reason.DUPLICATE_COLUMN: "column appears twice",
     Reason.UNKNOWN_COLUMN: "column not in the template (ignored)",
-    Reason.UNKNOWN_COUNTRY_FOLDER: "folder is not a country of the plan",
+    Reason.EXTRA_CELLS: "values to the right of the last header",
     Reason.UNKNOWN_SECTOR_FILE: "file name is not a sector of the plan",
     Reason.MISSING_VALUE: "required value missing",
     Reason.NOT_A_NUMBER: "not a number",

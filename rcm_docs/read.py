@@ -23,6 +23,7 @@ class RawTable:
     header_row: int  # 1-based row/line of the header
     rows: list[list]  # data cells, one list per row, padded to len(headers)
     row_numbers: list[int]  # 1-based Excel row or CSV line of each data row
+    overflow: list[tuple[int, int, object]] = None  # (row, column index, value) of cells right of the header
 
     def cell_ref(self, row_number: int, col_index: int) -> str:
         """'D14' in a workbook, 'line 14, column 4' in a text file."""
@@ -67,17 +68,20 @@ def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str]) -
         raw_headers.pop()
     headers = ["" if _is_blank(c) else str(c).strip() for c in raw_headers]
     width = len(headers)
-    rows, row_numbers = [], []
+    rows, row_numbers, overflow = [], [], []
     for i in range(h + 1, len(grid)):
         row = list(grid[i][:width]) + [""] * (width - len(grid[i][:width]))
-        if all(_is_blank(c) for c in row):
+        extra = [(j, c) for j, c in enumerate(grid[i][width:], start=width) if not _is_blank(c)]
+        if all(_is_blank(c) for c in row) and not extra:
             continue
+        if extra:
+            overflow.append((numbers[i], extra[0][0], extra[0][1]))
         # An HXL hashtag row under the header is metadata, not data.
         if i == h + 1 and all(_is_blank(c) or str(c).strip().startswith("#") for c in row):
             continue
         rows.append(row)
         row_numbers.append(numbers[i])
-    return RawTable(str(path), sheet, headers, numbers[h], rows, row_numbers)
+    return RawTable(str(path), sheet, headers, numbers[h], rows, row_numbers, overflow)
 
 
 class EmptyFile(ReadError):
@@ -161,8 +165,9 @@ def _read_registry_csv(path: str | Path, required: list[str]) -> tuple[list[dict
     path = Path(path)
     if not path.exists():
         raise RegistryError(f"{path}: not found; the workspace needs it (columns: {', '.join(required)})")
-    table = read_csv(path, set(required))
-    headers = [normalise_header(h) for h in table.headers]
+    names = {normalise_header(c): c for c in required + ["acronym"]}
+    table = read_csv(path, set(names))
+    headers = [names.get(normalise_header(h), normalise_header(h)) for h in table.headers]
     missing = [c for c in required if c not in headers]
     if missing:
         raise RegistryError(f"{path}: line {table.header_row}: missing column(s) {', '.join(missing)}")

@@ -12,7 +12,7 @@ import jinja2
 from . import fmt
 
 # Narratives are Markdown from sector leads: formatting yes, raw OpenXML/HTML/TeX/Typst no.
-PANDOC_FROM = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+PANDOC_FROM = "markdown-raw_html-raw_tex-raw_attribute-native_divs-native_spans-tex_math_dollars-tex_math_single_backslash"
 
 
 class RenderError(Exception):

@@ -145,7 +145,7 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
         name = lookup.get(normalise_header(typed))
         if name is None:
             close = difflib.get_close_matches(normalise_header(typed), list(lookup), n=1, cutoff=0.8)
-            hint = f"did you mean {lookup[close[0]]!r}? " if close else ""
+            hint = f'did you mean "{lookup[close[0]]}"? ' if close else ""
             chk.add(Reason.UNKNOWN_COLUMN, f"column {typed!r} is not part of the template; its values are ignored",
                     f"{hint}rename it to a template column, or delete it", raw.header_row, i, typed)
         elif name in where:
@@ -158,6 +158,10 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
         if col.required and col.name not in where:
             chk.add(Reason.MISSING_COLUMN, f"required column {col.name!r} is missing",
                     f"add a column headed {col.name!r}: {col.help}", raw.header_row, None, None, column=col.name)
+    for row, col, value in raw.overflow or []:
+        chk.add(Reason.EXTRA_CELLS, "this row has more values than there are column headers",
+                "give the column a header, or check for a comma or semicolon inside a value that should be quoted",
+                row, None, value, column=f"(no header, {raw.cell_ref(row, col)})")
     if not raw.rows:
         chk.add(Reason.NO_DATA_ROWS, "the file has a header but no data rows", "add one row per organisation x activity x location",
                 raw.header_row, None)
@@ -201,7 +205,7 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
         unknown = resolved.isna()
         report(unknown, "organisation", Reason.UNKNOWN_ORGANISATION,
                lambda v, _: f"{_text(v)!r} is not in the partner registry (inputs/partners.csv)",
-               lambda v, _: (f"did you mean {s!r}? " if (s := registry.suggest(_text(v))) else "")
+               lambda v, _: (f'did you mean "{s}"? ' if (s := registry.suggest(_text(v))) else "")
                + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
         data["organisation"] = resolved.fillna(data["organisation"])
 

@@ -22,7 +22,7 @@ _stray = stray_files(".", COUNTRIES)
 if _stray:
     raise WorkflowError("Files under inputs/submissions would not be read:\n" + "\n".join(f"  - {s}" for s in _stray))
 TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
-INCOMPLETE = "--allow-incomplete" if config.get("allow_incomplete") else ""
+INCOMPLETE = "--allow-incomplete" if str(config.get("allow_incomplete")).lower() in ("true", "yes") else ""
 
 
 wildcard_constraints:

@@ -1,0 +1,54 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rcm_docs.plan import parse_plan
+from rcm_docs.validate import Registry
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "ws"
+
+
+@pytest.fixture
+def plan():
+    return parse_plan({
+        "title": "Test plan", "situation": "Test", "currency": "USD",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "countries": ["KEN", "UGA"],
+        "sectors": [{"code": "PRO", "name": "Protection"}, {"code": "EDU", "name": "Education"}],
+        "population_groups": [{"code": "refugees", "name": "Refugees"},
+                              {"code": "host_community", "name": "Host community", "host_community": True}],
+    })
+
+
+@pytest.fixture
+def registry():
+    return Registry(pd.DataFrame({
+        "organisation": ["United Nations Children's Fund", "Norwegian Refugee Council", "Refugee Voices Network"],
+        "acronym": ["UNICEF", "NRC", ""],
+        "type": ["UN", "INGO", "Refugee-led organisation"],
+    }))
+
+
+def copy_fixture(dest: Path) -> Path:
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+def snakemake(workspace: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workspace), "--cores", "2", *extra],
+        capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The fixture workspace, built once for every end-to-end test that only reads."""
+    ws = copy_fixture(tmp_path_factory.mktemp("built") / "ws")
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return ws

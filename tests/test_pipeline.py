@@ -1,0 +1,146 @@
+"""End to end: snakemake on the fixture workspace, documents read back as a reader would."""
+import json
+import shutil
+
+import docx
+import pandas as pd
+import pymupdf
+
+from conftest import copy_fixture, snakemake
+
+# Hand-computed from tests/fixtures/ws (see the figures tests for the consolidation rules).
+KEN_REQ, UGA_REQ = 1_295_000, 480_000
+
+
+def table_with_caption(path, caption):
+    d = docx.Document(str(path))
+    caps = [p.text for p in d.paragraphs if p.style.name == "Table Caption"]
+    idx = next(i for i, c in enumerate(caps) if c.split(": ", 1)[1] == caption)
+    return [[c.text for c in r.cells] for r in d.tables[idx].rows]
+
+
+def test_chapter_totals_equal_the_sum_of_the_submissions(built):
+    merged = pd.read_csv(built / "build/plan/plan_rows.csv")
+    assert merged.groupby("country")["budget_usd"].sum().to_dict() == {"KEN": KEN_REQ, "UGA": UGA_REQ}
+    sectors = table_with_caption(built / "build/rrp/KEN.docx", "People targeted and requirements by sector")
+    assert sectors[1] == ["Protection", "3", "14,500", "875,000", "67.6%"]
+    assert sectors[2] == ["Education", "2", "15,000", "420,000", "32.4%"]
+    assert sectors[-1] == ["All sectors", "3", "17,500", "1,295,000", "100.0%"]
+
+
+def test_regional_plan_reconciles_with_country_chapters(built):
+    by_country = table_with_caption(built / "build/rrp/regional.docx", "Requirements by country")
+    assert by_country[1][:4] == ["Kenya", "3", "17,500", "1,295,000"]
+    assert by_country[2][:4] == ["Uganda", "2", "32,000", "480,000"]
+    assert by_country[-1][:4] == ["Total", "4", "49,500", "1,775,000"]
+    glance = dict(table_with_caption(built / "build/rrp/regional.docx", "At a glance"))
+    assert glance["Total financial requirements"] == "USD 1,775,000"
+    ken = dict(table_with_caption(built / "build/rrp/KEN.docx", "At a glance"))
+    assert ken["Total financial requirements"] == "USD 1,295,000"
+
+
+def test_pdf_carries_the_same_totals_with_header_and_page_numbers(built):
+    doc = pymupdf.open(built / "build/rrp/regional.pdf")
+    text = "\n".join(page.get_text() for page in doc)
+    assert "USD 1,775,000" in text and "1,295,000" in text and "480,000" in text
+    assert f"Page 1 of {doc.page_count}" in text
+    assert "Test RRP 2026" in doc[1].get_text()  # running header from page 2
+    assert {f[3].split("+")[-1] for f in doc[0].get_fonts()} >= {"Lato-Regular", "Lato-Bold"}
+
+
+def test_missing_narratives_show_a_visible_pending_note_and_are_listed(built):
+    md = (built / "build/rrp/UGA.md").read_text()
+    assert "**Narrative pending.** The situation overview has not been submitted yet" in md
+    summary = (built / "build/reports/summary.md").read_text()
+    assert "`inputs/narratives/UGA/overview.md`" in summary
+    assert "Uganda: Education" in summary  # no submission for that sector
+
+
+def test_merged_rows_carry_provenance(built):
+    merged = pd.read_csv(built / "build/plan/plan_rows.csv")
+    edu = merged[(merged.country == "KEN") & (merged.sector == "EDU")]
+    assert edu[["source_file", "source_sheet", "source_row"]].values.tolist() == [
+        ["inputs/submissions/KEN/EDU.xlsx", "Submission", 5], ["inputs/submissions/KEN/EDU.xlsx", "Submission", 6]]
+    xlsx = pd.read_excel(built / "build/plan/plan_rows.xlsx", engine="calamine")
+    assert len(xlsx) == len(merged) == 8
+
+
+def test_rebuild_from_scratch_is_byte_identical(built, tmp_path):
+    again = copy_fixture(tmp_path / "again")
+    assert snakemake(again).returncode == 0
+    for sub in ("rrp", "plan", "figures", "data"):
+        for f in sorted((built / "build" / sub).iterdir()):
+            assert f.read_bytes() == (again / "build" / sub / f.name).read_bytes(), f
+
+
+def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    p = ws / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("80000", '"80,000 USD"'))
+    result = snakemake(ws, "--keep-going")
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "inputs/submissions/UGA/PRO.csv: 1 error(s); see build/reports/UGA/PRO.csv.md" in out
+    report = (ws / "build/reports/UGA/PRO.csv.md").read_text()
+    assert "| 3 | line 3, column 6 | budget_usd | 80,000 USD | '80,000 USD' is not a number |" in report
+    assert not (ws / "build/rrp/UGA.docx").exists() and not (ws / "build/rrp/regional.docx").exists()
+    assert not (ws / "build/plan/plan_rows.csv").exists()
+    assert (ws / "build/rrp/KEN.docx").exists() and (ws / "build/rrp/KEN.pdf").exists()
+    assert not list((ws / "build").rglob(".*.tmp"))
+
+
+def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/submissions/UGA/PRO.csv").write_text("organisation,budget_usd\nUNHCR,x\n")
+    assert snakemake(ws, "--config", "allow_incomplete=true").returncode == 0
+    text = "".join(p.get_text() for p in pymupdf.open(ws / "build/rrp/regional.pdf")).replace("\n", "")
+    assert "INCOMPLETE DRAFT" in text and "inputs/submissions/UGA/PRO.csv" in text
+    glance = dict(table_with_caption(ws / "build/rrp/regional.docx", "At a glance"))
+    assert glance["Total financial requirements"] == "USD 1,295,000"
+
+
+def test_new_submission_dropped_in_is_picked_up_and_only_its_country_reruns(built, tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(built, ws)
+    shutil.copy(ws / "inputs/submissions/UGA/PRO.csv", ws / "inputs/submissions/UGA/EDU.csv")
+    dry = snakemake(ws, "-n")
+    assert "validate_submissions" in dry.stdout
+    assert "KEN" not in "".join(l for l in dry.stdout.splitlines() if "wildcards:" in l)
+    assert snakemake(ws).returncode == 0
+    fig = json.loads((ws / "build/figures/regional.json").read_text())
+    assert fig["requirements"] == KEN_REQ + 2 * UGA_REQ
+
+
+def test_bad_plan_fails_before_any_job_naming_the_key(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    plan = ws / "inputs/plan.yaml"
+    plan.write_text(plan.read_text().replace("currency: USD", "currency: USD\nsponsor: x"))
+    result = snakemake(ws)
+    assert result.returncode != 0
+    assert "unknown key 'sponsor'" in result.stdout + result.stderr
+    assert not (ws / "build").exists()
+
+
+def test_submission_in_an_unknown_country_folder_fails_before_any_job(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/submissions/TZA").mkdir()
+    shutil.copy(ws / "inputs/submissions/UGA/PRO.csv", ws / "inputs/submissions/TZA/PRO.csv")
+    result = snakemake(ws)
+    assert result.returncode != 0
+    assert "folder 'TZA' is not a country of the plan" in result.stdout + result.stderr
+
+
+def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
+    from conftest import ROOT
+
+    ws = tmp_path / "example"
+    shutil.copytree(ROOT / "inputs", ws / "inputs")
+    assert snakemake(ws).returncode == 0
+    merged = pd.read_csv(ws / "build/plan/plan_rows.csv")
+    regional = json.loads((ws / "build/figures/regional.json").read_text())
+    assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)
+    summary = (ws / "build/reports/summary.md").read_text()
+    assert "40 submission(s): 40 accepted, 0 rejected." in summary
+    for code in regional["countries"]:
+        chapter = dict(table_with_caption(ws / f"build/rrp/{code['code']}.docx", "At a glance"))
+        assert chapter["Total financial requirements"] == f"USD {round(code['requirements']):,}"

@@ -1,0 +1,65 @@
+import pytest
+
+from rcm_docs import fmt
+from rcm_docs.jobs import _narrative
+from rcm_docs.render import PANDOC_FROM, demote_headings, table_head
+
+
+@pytest.mark.parametrize("value,expected", [
+    (45200000, "USD 45,200,000"), (950000.4, "USD 950,000"), (0, "USD 0"),
+])
+def test_money_in_tables(value, expected):
+    assert fmt.money(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    (45200000, "USD 45.2 million"), (1250000000, "USD 1.2 billion"), (950000, "USD 950,000"),
+])
+def test_money_in_prose(value, expected):
+    assert fmt.money_short(value) == expected
+
+
+def test_percent_and_date():
+    assert fmt.percent(0.2345) == "23.4%" or fmt.percent(0.2345) == "23.5%"
+    assert fmt.date("2026-11-05") == "5 November 2026"
+
+
+@pytest.mark.parametrize("hostile", [
+    "<script>alert(1)</script>", "`#import \"/etc/passwd\"`{=typst}", "[click](javascript:x)", "*bold* | pipe",
+    "1. not a list", "$x$ \\(y\\)", "```{=openxml}<w:p/>```",
+])
+def test_text_from_inputs_renders_literally(hostile):
+    import pypandoc
+
+    out = pypandoc.convert_text(fmt.md(hostile), "plain", format=PANDOC_FROM).strip()
+    assert out == " ".join(hostile.split())
+
+
+def test_raw_blocks_in_narratives_are_text_not_markup():
+    import pypandoc
+
+    narrative = "```{=typst}\n#panic(\"x\")\n```\n\n<div onclick='x'>hi</div>\n"
+    typ = pypandoc.convert_text(narrative, "typst", format=PANDOC_FROM)
+    assert "#panic" not in [line.strip() for line in typ.splitlines()]  # only as raw text in backticks
+    html = pypandoc.convert_text(narrative, "html", format=PANDOC_FROM)
+    assert "<div" not in html
+
+
+def test_narrative_yaml_block_cannot_replace_the_title(tmp_path):
+    (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
+    (tmp_path / "inputs/narratives/KEN/PRO.md").write_text("Intro\n\n---\ntitle: Hacked\n---\n\n# Needs\n")
+    text = _narrative(tmp_path, "KEN", "PRO", 2)
+    assert "---" not in text and "### Needs" in text
+
+
+def test_demote_headings_leaves_code_alone():
+    assert demote_headings("# A\n```\n# not a heading\n```\n", 2) == "### A\n```\n# not a heading\n```\n"
+
+
+def test_table_head_widths_are_relative_and_wider_than_pandoc_columns():
+    head = table_head([("Sector", "l", 3), ("USD", "r", 1)])
+    header, sep = head.split("\n")
+    assert header == "| Sector | USD |"
+    left, right = sep.strip("|").split("|")
+    assert left.startswith(":") and right.endswith(":")
+    assert len(left) == 3 * len(right) and len(sep) > 72

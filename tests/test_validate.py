@@ -1,0 +1,119 @@
+import pytest
+
+from rcm_docs.contract import Reason
+from rcm_docs.validate import validate_file
+
+HEAD = "organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community"
+GOOD = "UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10,5"
+
+
+def run(tmp_path, plan, registry, body, head=HEAD, name="PRO.csv", country="KEN", sector="PRO"):
+    p = tmp_path / name
+    p.write_text(head + "\n" + body + "\n", encoding="utf-8")
+    return validate_file(p, plan, registry, country, sector, display=f"inputs/submissions/{country}/{name}")
+
+
+def only(result):
+    assert len(result.problems) == 1, [(p.reason, p.message) for p in result.problems]
+    return result.problems[0]
+
+
+def test_clean_submission_is_accepted_with_typed_rows_and_provenance(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, GOOD + "\nNRC,Access,Legal aid,# aided,Garissa,2500.5,,7")
+    assert r.verdict == "accepted"
+    assert r.rows["budget_usd"].tolist() == [1000.0, 2500.5]
+    assert r.rows["organisation"].tolist() == ["United Nations Children's Fund", "Norwegian Refugee Council"]
+    assert r.rows["organisation_type"].tolist() == ["UN", "INGO"]
+    assert r.rows["target_refugees"].tolist() == [10, 0]  # a blank target is not targeted
+    assert r.rows["source_row"].tolist() == [2, 3]
+    assert set(r.rows["source_file"]) == {"inputs/submissions/KEN/PRO.csv"}
+
+
+@pytest.mark.parametrize("row,reason,cell,value,fix_part", [
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,\"1,200\",10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "1,200", "did you mean 1200?"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,USD 5000,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "USD 5000", "did you mean 5000?"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,N/A,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "N/A", "enter a plain number"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,1000,-10,5", Reason.NEGATIVE, "line 2, column 7", "-10", "zero or a positive"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10.5,5", Reason.NOT_A_NUMBER, "line 2, column 7", "10.5", "whole number"),
+    ("UNICEF,Access,Enrolment,# enrolled,,1000,10,5", Reason.MISSING_VALUE, "line 2, column 5", "", "enter the"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,,10,5", Reason.MISSING_VALUE, "line 2, column 6", "", "total requirement"),
+    ("UNICF,Access,Enrolment,# enrolled,Turkana,1000,10,5", Reason.UNKNOWN_ORGANISATION, "line 2, column 1", "UNICF", "did you mean \"United Nations Children's Fund\"?"),
+])
+def test_bad_cell_is_reported_with_cell_value_and_fix(tmp_path, plan, registry, row, reason, cell, value, fix_part):
+    r = run(tmp_path, plan, registry, row)
+    p = only(r)
+    assert (p.reason, p.cell, p.row, p.value) == (reason, cell, 2, value)
+    assert fix_part in p.fix
+    assert r.verdict == "rejected" and r.rows.empty
+
+
+def test_every_problem_is_collected_in_one_pass(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, "\n".join([
+        "Nobody,Access,Enrolment,# enrolled,Turkana,1000,10,5",
+        GOOD,
+        "UNICEF,Access,Enrolment,# enrolled,Turkana,x,-1,5",
+    ]))
+    assert [(p.row, p.reason) for p in sorted(r.problems, key=lambda p: (p.row, p.reason.value))] == [
+        (2, Reason.UNKNOWN_ORGANISATION), (4, Reason.DUPLICATE_ROW), (4, Reason.NEGATIVE), (4, Reason.NOT_A_NUMBER)]
+
+
+def test_duplicate_row_names_the_row_it_repeats(tmp_path, plan, registry):
+    p = only(run(tmp_path, plan, registry, GOOD + "\n" + GOOD.replace("1000", "2000")))
+    assert p.reason is Reason.DUPLICATE_ROW and p.row == 3
+    assert "as row 2" in p.message
+
+
+def test_sex_age_breakdown_must_equal_group_targets(tmp_path, plan, registry):
+    head = HEAD + ",girls,boys,women,men"
+    r = run(tmp_path, plan, registry, GOOD + ",3,3,4,5\n" + GOOD.replace("Turkana", "Garissa") + ",3,3,4,4", head=head)
+    p = only(r)
+    assert (p.reason, p.row, p.column, p.cell) == (Reason.SEX_AGE_MISMATCH, 3, "girls", "line 3, column 9")
+
+
+def test_sex_age_mismatch_message_gives_both_sums(tmp_path, plan, registry):
+    p = only(run(tmp_path, plan, registry, GOOD + ",1,1,1,1", head=HEAD + ",girls,boys,women,men"))
+    assert p.message == "girls+boys+women+men = 4 but the population-group targets add up to 15"
+
+
+def test_cva_above_budget_is_an_error(tmp_path, plan, registry):
+    p = only(run(tmp_path, plan, registry, GOOD + ",1500", head=HEAD + ",cva_usd"))
+    assert (p.reason, p.column, p.value) == (Reason.CVA_ABOVE_BUDGET, "cva_usd", "1500")
+
+
+def test_missing_required_column_is_a_structure_problem(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, "UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10",
+            head="organisation,objective,activity,indicator,admin1,budget_usd,target_refugees")
+    p = only(r)
+    assert (p.reason, p.column, p.is_structure) == (Reason.MISSING_COLUMN, "target_host_community", True)
+
+
+def test_headers_match_case_and_space_insensitively_and_by_alias(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, GOOD,
+            head="Organization , Objective,ACTIVITY,Indicator,Admin 1,Budget USD,Target Refugees,target host-community")
+    assert r.verdict == "accepted", [(p.reason, p.message) for p in r.problems]
+
+
+def test_unknown_column_is_a_warning_and_does_not_block(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, GOOD + ",x", head=HEAD + ",notes")
+    assert r.verdict == "accepted with warnings" and len(r.rows) == 1
+    assert only(r).reason is Reason.UNKNOWN_COLUMN
+
+
+@pytest.mark.parametrize("col,value,reason", [("country", "UGA", Reason.COUNTRY_MISMATCH), ("sector", "EDU", Reason.SECTOR_MISMATCH)])
+def test_country_or_sector_column_must_match_the_path(tmp_path, plan, registry, col, value, reason):
+    p = only(run(tmp_path, plan, registry, GOOD + "," + value, head=HEAD + "," + col))
+    assert p.reason is reason and p.value == value
+
+
+def test_empty_file_is_reported_not_raised(tmp_path, plan, registry):
+    p = tmp_path / "PRO.csv"
+    p.write_text("")
+    r = validate_file(p, plan, registry, "KEN", "PRO")
+    assert r.verdict == "rejected" and r.problems[0].reason is Reason.EMPTY_FILE
+
+
+def test_values_right_of_the_last_header_are_an_error_not_dropped(tmp_path, plan, registry):
+    r = run(tmp_path, plan, registry, "UNICEF,Access,Enrolment,# enrolled,Turkana,80,000 USD,10,5")
+    assert r.verdict == "rejected"
+    extra = [p for p in r.problems if p.reason is Reason.EXTRA_CELLS]
+    assert len(extra) == 1 and extra[0].row == 2 and extra[0].value == "5"
