@@ -144,3 +144,21 @@ def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
     for code in regional["countries"]:
         chapter = dict(table_with_caption(ws / f"build/rrp/{code['code']}.docx", "At a glance"))
         assert chapter["Total financial requirements"] == f"USD {round(code['requirements']):,}"
+
+
+def test_messy_but_valid_text_renders_literally_and_totals_still_add_up(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    with open(ws / "inputs/partners.csv", "a", encoding="utf-8") as f:
+        f.write('"Médecins & Amis* <b>#1</b> | $50 @home \\ ""quoted""",MAS,INGO\n')
+    with open(ws / "inputs/submissions/KEN/PRO.csv", "a", encoding="utf-8") as f:
+        f.write('MAS,"=HYPERLINK(""http://x"")","_Outreach_ #hash [link](x) `code` {=typst}","# of people, ""reached""",'
+                'Dadaab  ,12345.67,1,0,,,,,\n')
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = "".join(p.get_text() for p in pymupdf.open(ws / "build/rrp/KEN.pdf")).replace("\n", " ")
+    assert 'Médecins & Amis* <b>#1</b> | $50 @home \\ "quoted"' in text
+    annex = table_with_caption(ws / "build/rrp/KEN.docx", "Requirements by partner")
+    assert ['Médecins & Amis* <b>#1</b> | $50 @home \\ "quoted"', "INGO", "PRO", "12,346"] in annex
+    assert annex[-1][-1] == f"{KEN_REQ + 12345.67:,.0f}"
+    merged = (ws / "build/plan/plan_rows.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in merged  # defused for spreadsheets
