@@ -53,6 +53,17 @@ def _table_style(doc):
         f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{NAVY}"/></w:tcPr></w:tblStylePr>'))
 
 
+def _defaults(doc) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:color")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:color {nsdecls("w")} w:val="{DARK}"/>'))
+
+
 def build(path: str | Path) -> None:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -62,9 +73,12 @@ def build(path: str | Path) -> None:
         default = Path(tmp) / "default.docx"
         default.write_bytes(_default_reference())
         doc = docx.Document(str(default))
+    # Body colour lives in the document defaults: a paragraph style's colour would override the
+    # table style's white header text.
+    _defaults(doc)
     for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Block Text", "Footnote Text"):
         if name in [s.name for s in doc.styles]:
-            _set_font(doc.styles[name], size=10 if name != "Compact" else 9, color=DARK)
+            _set_font(doc.styles[name], size=10)
     for name, size, color in (("Title", 24, NAVY), ("Subtitle", 12, BLUE), ("Heading 1", 16, BLUE),
                               ("Heading 2", 13, NAVY), ("Heading 3", 11, NAVY), ("Heading 4", 10, NAVY)):
         _set_font(doc.styles[name], size=size, color=color, bold=name not in ("Subtitle",))
@@ -80,7 +94,10 @@ def build(path: str | Path) -> None:
     _set_font(doc.styles["Header"], size=8, color=GREY)
     _set_font(doc.styles["Footer"], size=8, color=GREY)
     doc.styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _set_font(doc.styles["Compact"], size=9, color=DARK)
+    if "Verbatim Char" in [s.name for s in doc.styles]:
+        code = doc.styles["Verbatim Char"]
+        code.font.name, code.font.size = "Courier New", Pt(8.5)
+    doc.styles["Table Caption"].paragraph_format.space_before = Pt(8)
     doc.styles["Block Text"].font.italic = False
     for s in doc.sections:
         s.page_height, s.page_width = Cm(29.7), Cm(21.0)

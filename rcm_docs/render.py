@@ -95,38 +95,91 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     os.replace(tmp, out)
 
 
-def _field(paragraph, instr: str) -> None:
+def _field(paragraph, instr: str, shown: str = "1") -> None:
+    """A Word field with its current value cached, so nothing asks to 'update fields' on open."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     paragraph._p.append(parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr="{instr}"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+        f'<w:fldSimple {nsdecls("w")} w:instr="{instr}"><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>'))
+
+
+def _footer(doc, footer) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    fp = footer.paragraphs[0]
+    fp.text = ""
+    fp.style = doc.styles["Footer"]
+    fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fp.add_run("Page ")
+    _field(fp, "PAGE")
+    fp.add_run(" of ")
+    _field(fp, "NUMPAGES")
+
+
+KEEP_WHOLE_ROWS = 25  # tables up to this many rows are kept on one page, like the PDF does
+WIDE_TABLE_COLUMNS = 8
+
+
+def _finish_table(table) -> None:
+    """Header row white on the style's navy, small tables kept whole, wide matrices in smaller type."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt, RGBColor
+
+    rows = table.rows
+    small = len(rows) <= KEEP_WHOLE_ROWS
+    size = Pt(7) if len(table.columns) >= WIDE_TABLE_COLUMNS else Pt(9)
+    for i, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                if small and i < len(rows) - 1:
+                    p.paragraph_format.keep_with_next = True
+                for run in p.runs:
+                    run.font.size = size
+                    if i == 0:
+                        run.font.bold = True
+                        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _caption_label(paragraph, n: int) -> None:
+    """'Table N: ' in front of a caption, N a SEQ field so Word renumbers when tables move."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    ns = nsdecls("w")
+    parts = [f'<w:r {ns}><w:t xml:space="preserve">Table </w:t></w:r>',
+             f'<w:fldSimple {ns} w:instr=" SEQ Table \\* ARABIC "><w:r><w:t>{n}</w:t></w:r></w:fldSimple>',
+             f'<w:r {ns}><w:t xml:space="preserve">: </w:t></w:r>']
+    first = paragraph._p.find(qn("w:r"))
+    for xml in parts:
+        el = parse_xml(xml)
+        if first is not None:
+            first.addprevious(el)
+        else:
+            paragraph._p.append(el)
 
 
 def _finish_docx(path: Path, header: str) -> None:
+    """Running header, page numbers on every page, 'Table N:' captions as SEQ fields, table touches."""
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = docx.Document(str(path))
     for section in doc.sections:
-        section.different_first_page_header_footer = True
+        section.different_first_page_header_footer = True  # the title block stands in for the header
         hp = section.header.paragraphs[0]
         hp.text = header
         hp.style = doc.styles["Header"]
-        fp = section.footer.paragraphs[0]
-        fp.text = ""
-        fp.style = doc.styles["Footer"]
-        fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        fp.add_run("Page ")
-        _field(fp, "PAGE")
-        fp.add_run(" of ")
-        _field(fp, "NUMPAGES")
+        _footer(doc, section.footer)
+        _footer(doc, section.first_page_footer)
     n = 0
     for p in doc.paragraphs:
         if p.style is not None and p.style.name == "Table Caption":
             n += 1
-            first = p.runs[0] if p.runs else p.add_run("")
-            first.text = f"Table {n}: " + first.text
+            _caption_label(p, n)
+    for table in doc.tables:
+        _finish_table(table)
     doc.save(str(path))
 
 

@@ -162,3 +162,17 @@ def test_messy_but_valid_text_renders_literally_and_totals_still_add_up(tmp_path
     assert annex[-1][-1] == f"{KEN_REQ + 12345.67:,.0f}"
     merged = (ws / "build/plan/plan_rows.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in merged  # defused for spreadsheets
+
+
+def test_docx_tables_have_readable_repeating_header_rows_and_numbered_captions(built):
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(built / "build/rrp/KEN.docx"))
+    head = d.tables[0].rows[0]
+    runs = [r for c in head.cells for p in c.paragraphs for r in p.runs]
+    assert runs and all(r.font.color.rgb == docx.shared.RGBColor(0xFF, 0xFF, 0xFF) and r.font.bold for r in runs)
+    assert head._tr.trPr.find(qn("w:tblHeader")) is not None
+    caption = next(p for p in d.paragraphs if p.style.name == "Table Caption")
+    field = caption._p.find(qn("w:fldSimple"))
+    assert field.get(qn("w:instr")).strip().startswith("SEQ Table") and "".join(field.itertext()) == "1"
+    assert d.sections[0].header.paragraphs[0].text == "Test RRP 2026 | Kenya"
