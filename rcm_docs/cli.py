@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     j.add_argument("--templates", nargs="+", required=True)
     j = jobs.add_parser("summary")
     j.add_argument("--workspace", default=".")
-    j.add_argument("--out", required=True)
+    j.add_argument("--md", required=True)
+    j.add_argument("--html", required=True)
     j.add_argument("status", nargs="+")
 
     d = sub.add_parser("demo", help="write a synthetic plan workspace (for trials and benchmarks)")
@@ -88,7 +89,7 @@ def run(args) -> None:
     elif j == "render":
         jobs.render_document(args.workspace, args.doc, args.figures, args.md, args.docx, args.pdf, args.templates)
     elif j == "summary":
-        jobs.validation_summary(args.workspace, args.status, args.out)
+        jobs.validation_summary(args.workspace, args.status, args.md, args.html)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     from .contract import Reason
     from .merge import merge, write_rows_csv
     from .read import read_partners
-    from .report import submission_report
+    from .report import submission_report, to_html
     from .validate import Problem, Registry, Result, output_columns, validate_file
 
     plan = _plan(root)
@@ -61,7 +61,9 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
             result = validate_file(path, plan, registry, country, sector, display)
         report = reports_dir / f"{path.name}.md"
         sector_name = plan.sector_name(sector) if sector in plan.sector_codes else sector
-        atomic_write_text(report, submission_report(result, plan.country_name(country), sector_name))
+        text = submission_report(result, plan.country_name(country), sector_name)
+        atomic_write_text(report, text)
+        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
         frames.append(result.rows)
         subs.append({"file": display, "sector": sector, "verdict": result.verdict, "rows": result.data_rows,
                      "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
@@ -183,8 +185,8 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
                     plan.epoch)
 
 
-def validation_summary(root, status_jsons: list, out_md) -> None:
-    from .report import summary_report
+def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
+    from .report import summary_report, to_html
 
     plan = _plan(root)
     statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
@@ -193,4 +195,6 @@ def validation_summary(root, status_jsons: list, out_md) -> None:
         have = {s["sector"] for s in st["submissions"]}
         missing += [f"{plan.country_name(st['country'])}: {plan.sector_name(s)} (`inputs/submissions/{st['country']}/{s}.csv` or `.xlsx`)"
                     for s in plan.sector_codes if s not in have]
-    atomic_write_text(out_md, summary_report(statuses, pending_narratives(root, plan), missing))
+    text = summary_report(statuses, pending_narratives(root, plan), missing)
+    atomic_write_text(out_md, text)
+    atomic_write_text(out_html, to_html(text, f"Validation summary: {plan.title}"))

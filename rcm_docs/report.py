@@ -1,6 +1,7 @@
 """Validation reports in the submitter's terms: Markdown, one per submission plus a summary."""
 from __future__ import annotations
 
+import html
 from itertools import groupby
 
 from .contract import TITLES, Severity
@@ -8,8 +9,19 @@ from .fmt import number
 
 
 def _cell(text) -> str:
+    """A submitter's value as literal table-cell text in Markdown and in the HTML made from it."""
+    s = html.escape("" if text is None else " ".join(str(text).split()), quote=False)
+    s = s.replace("\\", "\\\\").replace("|", "\\|")
+    return "".join("\\" + c if c in "*`[]~<" else c for c in s) or " "
+
+
+def _code(text) -> str:
+    """A value shown exactly as typed: a code span, which Markdown renders literally."""
     s = "" if text is None else " ".join(str(text).split())
-    return s.replace("\\", "\\\\").replace("|", "\\|") or " "
+    if not s:
+        return " "
+    fence = "``" if "`" in s else "`"
+    return f"{fence} {s} {fence}".replace("|", "\\|") if fence == "``" else f"`{s}`".replace("|", "\\|")
 
 
 def submission_report(result, country_name: str, sector_name: str) -> str:
@@ -31,8 +43,8 @@ def submission_report(result, country_name: str, sector_name: str) -> str:
                   "| Sheet | Row | Cell | Column | Value | Problem | How to fix |",
                   "|---|--:|---|---|---|---|---|"]
         for p in items:
-            lines.append("| " + " | ".join(_cell(x) for x in (p.sheet or "", p.row or "", p.cell or "", p.column or "",
-                                                                p.value or "", p.message, p.fix)) + " |")
+            lines.append("| " + " | ".join([_cell(p.sheet or ""), _cell(p.row or ""), _cell(p.cell or ""), _code(p.column),
+                                              _code(p.value), _cell(p.message), _cell(p.fix)]) + " |")
         lines.append("")
     return "\n".join(lines)
 
@@ -54,3 +66,22 @@ def summary_report(statuses: list[dict], pending: list[str], missing: list[str])
     lines += ["## Sectors with no submission", ""] + ([f"- {m}" for m in missing] or ["None."]) + [""]
     lines += ["## Narratives pending", ""] + ([f"- `{p}`" for p in pending] or ["None."]) + [""]
     return "\n".join(lines)
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:Lato,Arial,sans-serif;max-width:75em;margin:2em auto;color:#1a1a1a}}
+h1,h2{{color:#18375F}} table{{border-collapse:collapse;font-size:90%}}
+th{{background:#18375F;color:#fff;text-align:left}} th,td{{padding:.3em .6em;border-bottom:1px solid #ccc;vertical-align:top}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def to_html(markdown_text: str, title: str) -> str:
+    """The same report as a page to open in a browser; values were escaped when the Markdown was made."""
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables"], output_format="html")
+    return HTML_PAGE.format(title=html.escape(title), body=body)

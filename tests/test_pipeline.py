@@ -82,7 +82,9 @@ def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(
     out = result.stdout + result.stderr
     assert "inputs/submissions/UGA/PRO.csv: 1 error(s); see build/reports/UGA/PRO.csv.md" in out
     report = (ws / "build/reports/UGA/PRO.csv.md").read_text()
-    assert "| 3 | line 3, column 6 | budget_usd | 80,000 USD | '80,000 USD' is not a number |" in report
+    assert "| 3 | line 3, column 6 | `budget_usd` | `80,000 USD` | '80,000 USD' is not a number |" in report
+    html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
+    assert "<td><code>80,000 USD</code></td>" in html
     assert not (ws / "build/rrp/UGA.docx").exists() and not (ws / "build/rrp/regional.docx").exists()
     assert not (ws / "build/plan/plan_rows.csv").exists()
     assert (ws / "build/rrp/KEN.docx").exists() and (ws / "build/rrp/KEN.pdf").exists()
@@ -177,3 +179,25 @@ def test_docx_tables_have_readable_repeating_header_rows_and_numbered_captions(b
     assert field.get(qn("w:instr")).split() == ["SEQ", "Table", "\\*", "ARABIC"]
     assert field.find(qn("w:r")).find(qn("w:t")).text == "1"
     assert d.sections[0].header.paragraphs[0].text == "Test RRP 2026 | Kenya"
+
+
+def test_workspace_templates_override_the_projects(tmp_path):
+    from conftest import ROOT
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "templates").mkdir()
+    text = (ROOT / "templates/rrp.md.j2").read_text().replace("# At a glance", "# Key figures at a glance")
+    (ws / "templates/rrp.md.j2").write_text(text)
+    assert snakemake(ws).returncode == 0
+    assert "# Key figures at a glance" in (ws / "build/rrp/KEN.md").read_text()
+    d = docx.Document(str(ws / "build/rrp/KEN.docx"))
+    assert any(p.text.endswith("Key figures at a glance") for p in d.paragraphs if p.style.name == "Heading 1")
+
+
+def test_report_shows_hostile_values_as_text(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    p = ws / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("Uganda Red Cross Society", "<img src=x onerror=alert(1)>"))
+    snakemake(ws, "--keep-going")
+    html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

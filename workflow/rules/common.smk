@@ -53,5 +53,5 @@ def get_all_narratives(wildcards):
 def get_final_outputs():
     return (
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
-        + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md"]
+        + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )

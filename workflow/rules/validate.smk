@@ -22,8 +22,9 @@ rule validate_summary:
         narratives=get_all_narratives,
         plan="inputs/plan.yaml",
     output:
-        "build/reports/summary.md",
+        md="build/reports/summary.md",
+        html="build/reports/summary.html",
     log:
         "build/logs/validate_summary.log",
     shell:
-        '"{PY}" -m rcm_docs job summary --out {output} {input.status} 2>&1 | tee {log}'
+        '"{PY}" -m rcm_docs job summary --md {output.md} --html {output.html} {input.status} 2>&1 | tee {log}'
