@@ -6,49 +6,34 @@ import argparse
 import sys
 
 
+# Each build step and its arguments; positional names take one or more paths.
+JOBS = {
+    "validate-country": ["--country", "--rows", "--status", "--reports"],
+    "country-figures": ["--country", "--rows", "--status", "--out", "--allow-incomplete"],
+    "regional-figures": ["--out", "countries"],
+    "merge-plan": ["--rows", "--status", "--csv", "--xlsx", "--allow-incomplete"],
+    "render": ["--doc", "--figures", "--md", "--docx", "--pdf", "--templates"],
+    "summary": ["--md", "--html", "status"],
+}
+MANY = {"merge-plan", "render"}  # jobs whose --rows/--status/--templates take several paths
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rcm-docs", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     job = sub.add_parser("job", help="run one build step (used by the Snakefile)")
     jobs = job.add_subparsers(dest="job", required=True)
-    j = jobs.add_parser("validate-country")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--country", required=True)
-    j.add_argument("--rows", required=True)
-    j.add_argument("--status", required=True)
-    j.add_argument("--reports", required=True)
-    j = jobs.add_parser("country-figures")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--country", required=True)
-    j.add_argument("--rows", required=True)
-    j.add_argument("--status", required=True)
-    j.add_argument("--out", required=True)
-    j.add_argument("--allow-incomplete", action="store_true")
-    j = jobs.add_parser("regional-figures")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--out", required=True)
-    j.add_argument("countries", nargs="+")
-    j = jobs.add_parser("merge-plan")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--rows", nargs="+", required=True)
-    j.add_argument("--status", nargs="+", required=True)
-    j.add_argument("--csv", required=True)
-    j.add_argument("--xlsx", required=True)
-    j.add_argument("--allow-incomplete", action="store_true")
-    j = jobs.add_parser("render")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--doc", required=True)
-    j.add_argument("--figures", required=True)
-    j.add_argument("--md", required=True)
-    j.add_argument("--docx", required=True)
-    j.add_argument("--pdf", required=True)
-    j.add_argument("--templates", nargs="+", required=True)
-    j = jobs.add_parser("summary")
-    j.add_argument("--workspace", default=".")
-    j.add_argument("--md", required=True)
-    j.add_argument("--html", required=True)
-    j.add_argument("status", nargs="+")
+    for name, options in JOBS.items():
+        j = jobs.add_parser(name)
+        j.add_argument("--workspace", default=".")
+        for opt in options:
+            if opt == "--allow-incomplete":
+                j.add_argument(opt, action="store_true")
+            elif opt.startswith("--"):
+                j.add_argument(opt, required=True, nargs="+" if opt in ("--rows", "--status", "--templates") and name in MANY else None)
+            else:
+                j.add_argument(opt, nargs="+")
 
     d = sub.add_parser("demo", help="write a synthetic plan workspace (for trials and benchmarks)")
     d.add_argument("dir")
