@@ -35,6 +35,22 @@ def _parser() -> argparse.ArgumentParser:
             else:
                 j.add_argument(opt, nargs="+")
 
+    v = sub.add_parser("validate", help="check submission files the way the build does, and say how to fix them",
+                       description="Validate submission files, several, or whole workspaces. Exit code 0 when "
+                       "nothing is rejected, 1 when something is, 2 for a usage error.")
+    v.add_argument("paths", nargs="+", metavar="PATH", help="a submission file, or a workspace folder")
+    v.add_argument("--workspace", help="the workspace (default: the folder above PATH holding inputs/plan.yaml)")
+    v.add_argument("--country", help="ISO3 code, when the file is not in inputs/submissions/<ISO3>/")
+    v.add_argument("--sector", help="sector code, when the file name is not <SECTOR>.xlsx/.csv")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.add_argument("--annotate", metavar="DIR", help="write <name>.annotated.xlsx copies with each bad cell marked")
+    v.add_argument("--examples", type=int, default=3, help="examples shown per rule (default 3)")
+
+    i = sub.add_parser("init", help="start a new plan workspace")
+    i.add_argument("dir")
+    i.add_argument("--countries", nargs="+", required=True, metavar="ISO3")
+    i.add_argument("--title", default="Regional Refugee Response Plan")
+
     d = sub.add_parser("demo", help="write a synthetic plan workspace (for trials and benchmarks)")
     d.add_argument("dir")
     d.add_argument("--countries", type=int, default=5)
@@ -48,20 +64,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def run(args) -> None:
-    from . import jobs
+def run(args) -> int:
+    from . import commands, jobs
+
+    if args.command == "validate":
+        code, out = commands.validate(args.paths, args.workspace, args.country, args.sector, args.format,
+                                      args.annotate, args.examples)
+        print(out)
+        return code
+    if args.command == "init":
+        print(commands.init(args.dir, args.countries, args.title))
+        return 0
 
     if args.command == "demo":
         from .demo import generate
 
         generate(args.dir, args.countries, args.sectors, args.partners, args.rows, args.seed)
         print(f"wrote a plan workspace in {args.dir}/inputs")
-        return
+        return 0
     if args.command == "reference-docx":
         from .reference_docx import build
 
         build(args.out)
-        return
+        return 0
     j = args.job
     if j == "validate-country":
         jobs.validate_country(args.workspace, args.country, args.rows, args.status, args.reports)
@@ -75,9 +100,13 @@ def run(args) -> None:
         jobs.render_document(args.workspace, args.doc, args.figures, args.md, args.docx, args.pdf, args.templates)
     elif j == "summary":
         jobs.validation_summary(args.workspace, args.status, args.md, args.html)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from .commands import UsageError
     from .jobs import IncompleteError
     from .plan import PlanError
     from .read import RegistryError
@@ -85,11 +114,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     try:
-        run(args)
-    except (PlanError, RegistryError, IncompleteError, RenderError, FileNotFoundError) as e:
+        return run(args)
+    except (UsageError, PlanError, RegistryError) as e:
+        print(f"rcm-docs: {e}", file=sys.stderr)
+        return 2
+    except (IncompleteError, RenderError, FileNotFoundError) as e:
         print(f"rcm-docs: {e}", file=sys.stderr)
         return 1
-    return 0
+    except Exception as e:  # a user sees one line, not a traceback; RCM_DEBUG=1 shows it
+        if os.environ.get("RCM_DEBUG"):
+            raise
+        print(f"rcm-docs: unexpected {type(e).__name__}: {e} (run with RCM_DEBUG=1 for details)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

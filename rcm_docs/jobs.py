@@ -64,6 +64,10 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
         text = submission_report(result, plan.country_name(country), sector_name)
         atomic_write_text(report, text)
         atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
+        if any(p.row for p in result.problems):
+            from .annotate import write_annotated
+
+            write_annotated(path, result, reports_dir / f"{path.stem}.annotated.xlsx", plan.epoch)
         frames.append(result.rows)
         subs.append({"file": display, "sector": sector, "verdict": result.verdict, "rows": result.data_rows,
                      "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})

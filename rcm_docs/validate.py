@@ -27,6 +27,7 @@ class Problem:
     reason: Reason
     message: str
     fix: str
+    col: int | None = None  # 0-based column index in the sheet, for annotating the cell
 
     @property
     def severity(self) -> Severity:
@@ -99,14 +100,22 @@ def _text(v) -> str:
     return str(v).strip()
 
 
+def _texts(values: pd.Series) -> pd.Series:
+    """Cells as stripped text; the all-text column of a CSV takes the vectorised path."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.str.strip()
+    return values.map(_text)
+
+
 def _parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """-> (numbers, blank mask, bad mask). Numbers stored as text parse; '1,200' does not."""
-    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-    text = values.map(_text)
-    blank = (text == "") & ~is_num
-    parsed = pd.to_numeric(text.where(~is_num & ~blank, None), errors="coerce")
-    numbers = values.where(is_num, parsed).astype(float)
-    numbers[blank] = np.nan
+    values = values.map(lambda v: None if isinstance(v, bool) else v) if values.map(type).eq(bool).any() else values
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    missing = numbers.isna()
+    text = _texts(values[missing])
+    blank = pd.Series(False, index=values.index)
+    blank[missing] = text == ""
+    numbers[missing] = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
     bad = ~blank & numbers.isna()
     return numbers, blank, bad
 
@@ -126,7 +135,7 @@ class _Checker:
         header = column if column is not None else (self.raw.headers[col_index] if col_index is not None else None)
         cell = self.raw.cell_ref(row, col_index) if (row is not None and col_index is not None) else None
         self.problems.append(Problem(self.display, self.raw.sheet, row, header, cell,
-                                     None if value is None else _text(value), reason, message, fix))
+                                     None if value is None else _text(value), reason, message, fix, col_index))
 
 
 def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, sector: str,
@@ -161,7 +170,7 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     for row, col, value in raw.overflow or []:
         chk.add(Reason.EXTRA_CELLS, "this row has more values than there are column headers",
                 "give the column a header, or check for a comma or semicolon inside a value that should be quoted",
-                row, None, value, column=f"(no header, {raw.cell_ref(row, col)})")
+                row, col, value, column="(no header)")
     if not raw.rows:
         chk.add(Reason.NO_DATA_ROWS, "the file has a header but no data rows", "add one row per organisation x activity x location",
                 raw.header_row, None)
@@ -195,7 +204,7 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                     numbers = numbers.fillna(0.0)  # a blank target means this group is not targeted
             data[name] = numbers
         else:
-            text = series.map(_text)
+            text = _texts(series)
             if col.required:
                 report(text == "", name, Reason.MISSING_VALUE, f"{name} is empty", f"enter the {col.help[0].lower() + col.help[1:]}")
             data[name] = text

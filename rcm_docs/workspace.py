@@ -26,6 +26,13 @@ def stray_files(root: str | Path, countries: list[str]) -> list[str]:
     if not base.is_dir():
         return []
     out = []
+    for c in countries:
+        seen: dict[str, Path] = {}
+        for p in submission_files(root, c):
+            key = p.stem.casefold()
+            if key in seen:
+                out.append(f"{p}: {seen[key].name} is the same sector's submission; keep one of the two files")
+            seen[key] = p
     for p in sorted(base.rglob("*")):
         if not p.is_file() or not _visible(p):
             continue

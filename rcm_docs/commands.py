@@ -1,0 +1,190 @@
+"""What the sector-lead commands do: `rcm-docs validate` and `rcm-docs init`."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import TITLES, Severity
+from .plan import PlanError, load_plan
+from .workspace import SUBMISSION_SUFFIXES, submission_files
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2)."""
+
+
+@dataclass
+class Target:
+    path: Path
+    workspace: Path
+    country: str
+    sector: str
+
+
+def find_workspace(path: Path) -> Path | None:
+    """The nearest folder at or above `path` holding inputs/plan.yaml."""
+    for folder in [path, *path.parents] if path.is_dir() else list(path.parents):
+        if (folder / "inputs" / "plan.yaml").is_file():
+            return folder
+    return None
+
+
+def targets(paths: list[str], workspace: str | None, country: str | None, sector: str | None) -> list[Target]:
+    """Files to validate, each with the workspace, country and sector it belongs to."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        ws = Path(workspace) if workspace else find_workspace(path.resolve())
+        if ws is None:
+            raise UsageError(f"{raw}: not inside a workspace (no inputs/plan.yaml above it); give --workspace")
+        if path.is_dir():
+            plan = load_plan(ws / "inputs" / "plan.yaml")
+            out += [Target(f, ws, f.parent.name, f.stem) for c in plan.country_codes for f in submission_files(ws, c)]
+            continue
+        if path.suffix.lower() not in SUBMISSION_SUFFIXES:
+            raise UsageError(f"{raw}: not a submission file ({', '.join(SUBMISSION_SUFFIXES)})")
+        c = country or path.parent.name
+        s = sector or path.stem
+        out.append(Target(path, ws, c, s))
+    return out
+
+
+def _example(p) -> str:
+    where = p.cell or (f"row {p.row}" if p.row else "file")
+    value = f" {p.value!r}" if p.value and repr(p.value) not in p.message else ""
+    return f"{where}{value}: {p.message}; {p.fix}"
+
+
+def console_report(result, examples: int = 3) -> list[str]:
+    """A verdict line, then problems grouped by rule with the first few examples."""
+    lines = [f"{result.file}: {result.verdict.upper()} ({len(result.errors)} error(s), "
+             f"{len(result.warnings)} warning(s) in {result.data_rows} row(s))"]
+    groups = defaultdict(list)
+    for p in result.problems:
+        groups[(p.severity, p.reason)].append(p)
+    for (sev, reason), items in sorted(groups.items(), key=lambda kv: (kv[0][0] is not Severity.ERROR, kv[0][1].value)):
+        rows = len({p.row for p in items})
+        lines.append(f"  {sev.value} [{reason.value}] {rows} row(s): {TITLES[reason]}")
+        lines += [f"    - {_example(p)}" for p in items[:examples]]
+        if len(items) > examples:
+            lines.append(f"    + {len(items) - examples} more")
+    return lines
+
+
+def validate(paths: list[str], workspace: str | None = None, country: str | None = None, sector: str | None = None,
+             fmt: str = "text", annotate: str | None = None, examples: int = 3) -> tuple[int, str]:
+    """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is."""
+    from .annotate import write_annotated
+    from .read import read_partners
+    from .validate import Problem, Registry, Result, validate_file
+    from .contract import Reason
+
+    cache: dict[Path, tuple] = {}
+    results = []
+    for t in targets(paths, workspace, country, sector):
+        if t.workspace not in cache:
+            cache[t.workspace] = (load_plan(t.workspace / "inputs" / "plan.yaml"),
+                                  Registry(read_partners(t.workspace / "inputs" / "partners.csv")))
+        plan, registry = cache[t.workspace]
+        try:
+            display = t.path.resolve().relative_to(t.workspace.resolve()).as_posix()
+        except ValueError:
+            display = str(t.path)
+        if t.country not in plan.country_codes or t.sector not in plan.sector_codes:
+            what = (f"country {t.country!r} is not in the plan ({', '.join(plan.country_codes)})" if t.country not in plan.country_codes
+                    else f"sector {t.sector!r} is not in the plan ({', '.join(plan.sector_codes)})")
+            import pandas as pd
+
+            result = Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
+                display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE, what,
+                "save the file as inputs/submissions/<ISO3>/<SECTOR>.xlsx, or give --country and --sector")], 0)
+        else:
+            result = validate_file(t.path, plan, registry, t.country, t.sector, display)
+        results.append(result)
+        if annotate and result.problems and any(p.row for p in result.problems):
+            out = Path(annotate) / f"{t.path.stem}.annotated.xlsx"
+            write_annotated(t.path, result, out)
+    code = 1 if any(r.verdict == "rejected" for r in results) else 0
+    if fmt == "json":
+        return code, json.dumps([{"file": r.file, "country": r.country, "sector": r.sector, "verdict": r.verdict,
+                                  "rows": r.data_rows, "problems": [p.to_dict() for p in r.problems]} for r in results],
+                                indent=1, ensure_ascii=False)
+    lines = []
+    for r in results:
+        lines += console_report(r, examples)
+    rejected = sum(r.verdict == "rejected" for r in results)
+    lines.append(f"{len(results)} file(s): {len(results) - rejected} accepted, {rejected} rejected")
+    return code, "\n".join(lines)
+
+
+PLAN_TEMPLATE = """\
+# Plan settings for rcm-docs. Checked before any build step runs: an unknown key or a bad code
+# stops the build and names the key. Documentation: the README's "The workspace" section.
+
+# Full title, printed on every document's title block.
+title: {title}
+# Short title for running headers.
+short_title: {short_title}
+# The refugee situation the plan responds to.
+situation: {situation}
+# Planning period.
+period:
+  start: {year}-01-01
+  end: {year}-12-31
+# Date the figures are as of; printed on documents and stamped into every file (reproducible builds).
+as_of: {year}-01-01
+# Currency of every amount (submission columns are *_usd).
+currency: USD
+# ISO 3166-1 alpha-3 codes; one chapter each. Names come from the code (override in country_names).
+countries: [{countries}]
+# Sectors of this plan, in document order. The code is the submission's file name: <ISO3>/<code>.xlsx
+sectors:
+  - {{code: PRO, name: Protection}}
+  - {{code: EDU, name: Education}}
+  - {{code: HEA, name: Health and Nutrition}}
+  - {{code: FSC, name: Food Security}}
+  - {{code: WSH, name: "Water, Sanitation and Hygiene"}}
+  - {{code: SHE, name: Shelter and Settlements}}
+  - {{code: LIV, name: Livelihoods and Economic Inclusion}}
+  - {{code: BNE, name: Basic Needs}}
+# Population groups targeted; submissions carry one target_<code> column per group.
+population_groups:
+  - {{code: refugees, name: Refugees and asylum-seekers}}
+  - {{code: host_community, name: Host community, host_community: true}}
+"""
+
+
+def init(directory: str, countries: list[str], title: str) -> str:
+    """A new workspace: commented plan.yaml, registry files, the folder tree. Refuses to overwrite."""
+    from .plan import country_name
+
+    root = Path(directory)
+    if (root / "inputs").exists():
+        raise UsageError(f"{root / 'inputs'} already exists; choose an empty folder")
+    bad = [c for c in countries if country_name(c.upper()) is None]
+    if bad:
+        raise UsageError(f"not ISO 3166-1 alpha-3 country codes: {', '.join(bad)}")
+    codes = [c.upper() for c in countries]
+    inputs = root / "inputs"
+    for c in codes:
+        (inputs / "submissions" / c).mkdir(parents=True)
+        (inputs / "narratives" / c).mkdir(parents=True)
+    (inputs / "narratives" / "regional").mkdir(parents=True)
+    year = 2027
+    (inputs / "plan.yaml").write_text(PLAN_TEMPLATE.format(
+        title=json.dumps(title), short_title=json.dumps(title), situation=json.dumps("Name of the refugee situation"),
+        year=year, countries=", ".join(codes)), encoding="utf-8")
+    (inputs / "partners.csv").write_text(
+        "organisation,acronym,type\n"
+        "United Nations High Commissioner for Refugees,UNHCR,UN\n", encoding="utf-8")
+    (inputs / "population.csv").write_text(
+        "country,population_group,current,planned\n"
+        + "".join(f"{c},{g},0,0\n" for c in codes for g in ("refugees", "host_community")), encoding="utf-8")
+    load_plan(inputs / "plan.yaml")  # what we wrote must pass our own checks
+    return (f"New workspace in {root}: edit inputs/plan.yaml, list partners in inputs/partners.csv, planning "
+            f"figures in inputs/population.csv; sector leads drop files in inputs/submissions/<ISO3>/. "
+            f"Make a sector template with: rcm-docs template --workspace {root} --country {codes[0]} --sector PRO -o PRO.xlsx")
