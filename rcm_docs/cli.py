@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--annotate", metavar="DIR", help="write <name>.annotated.xlsx copies with each bad cell marked")
     v.add_argument("--examples", type=int, default=3, help="examples shown per rule (default 3)")
 
+    t = sub.add_parser("template", help="write the Excel submission template for one country and sector")
+    t.add_argument("--workspace", default=".", help="the plan workspace (default: here)")
+    t.add_argument("--country", required=True, metavar="ISO3")
+    t.add_argument("--sector", required=True, metavar="CODE")
+    t.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+
     i = sub.add_parser("init", help="start a new plan workspace")
     i.add_argument("dir")
     i.add_argument("--countries", nargs="+", required=True, metavar="ISO3")
@@ -72,6 +78,9 @@ def run(args) -> int:
                                       args.annotate, args.examples)
         print(out)
         return code
+    if args.command == "template":
+        print(commands.template(args.workspace, args.country, args.sector, args.output))
+        return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))
         return 0

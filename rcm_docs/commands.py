@@ -79,7 +79,7 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
              fmt: str = "text", annotate: str | None = None, examples: int = 3) -> tuple[int, str]:
     """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is."""
     from .annotate import write_annotated
-    from .read import read_partners
+    from .read import read_gazetteer, read_partners
     from .validate import Problem, Registry, Result, validate_file
     from .contract import Reason
 
@@ -87,9 +87,10 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     results = []
     for t in targets(paths, workspace, country, sector):
         if t.workspace not in cache:
-            cache[t.workspace] = (load_plan(t.workspace / "inputs" / "plan.yaml"),
-                                  Registry(read_partners(t.workspace / "inputs" / "partners.csv")))
-        plan, registry = cache[t.workspace]
+            plan = load_plan(t.workspace / "inputs" / "plan.yaml")
+            cache[t.workspace] = (plan, Registry(read_partners(t.workspace / "inputs" / "partners.csv")),
+                                  read_gazetteer(t.workspace / "inputs" / "gazetteer.csv", plan.country_codes))
+        plan, registry, gazetteer = cache[t.workspace]
         try:
             display = t.path.resolve().relative_to(t.workspace.resolve()).as_posix()
         except ValueError:
@@ -103,7 +104,8 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
                 display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE, what,
                 "save the file as inputs/submissions/<ISO3>/<SECTOR>.xlsx, or give --country and --sector")], 0)
         else:
-            result = validate_file(t.path, plan, registry, t.country, t.sector, display)
+            result = validate_file(t.path, plan, registry, t.country, t.sector, display,
+                                   gazetteer[t.country] if gazetteer else None)
         results.append(result)
         if annotate and result.problems and any(p.row for p in result.problems):
             out = Path(annotate) / f"{t.path.stem}.annotated.xlsx"
@@ -188,3 +190,25 @@ def init(directory: str, countries: list[str], title: str) -> str:
     return (f"New workspace in {root}: edit inputs/plan.yaml, list partners in inputs/partners.csv, planning "
             f"figures in inputs/population.csv; sector leads drop files in inputs/submissions/<ISO3>/. "
             f"Make a sector template with: rcm-docs template --workspace {root} --country {codes[0]} --sector PRO -o PRO.xlsx")
+
+
+def template(workspace: str, country: str, sector: str, output: str) -> str:
+    """The sector's Excel template, with the workspace's partners and (if any) gazetteer as drop-downs."""
+    from .read import read_gazetteer, read_partners
+    from .xlsx_template import write_template
+
+    ws = Path(workspace)
+    plan = load_plan(ws / "inputs" / "plan.yaml")
+    country, sector_code = country.upper(), {s.casefold(): s for s in plan.sector_codes}.get(sector.casefold())
+    if country not in plan.country_codes:
+        raise UsageError(f"--country {country}: not a country of the plan ({', '.join(plan.country_codes)})")
+    if sector_code is None:
+        raise UsageError(f"--sector {sector}: not a sector of the plan ({', '.join(plan.sector_codes)})")
+    if not output.lower().endswith(".xlsx"):
+        raise UsageError(f"-o {output}: the template is an Excel workbook; name it .xlsx")
+    gazetteer = read_gazetteer(ws / "inputs" / "gazetteer.csv", plan.country_codes)
+    areas = sorted(set(gazetteer[country].values())) if gazetteer else None
+    write_template(plan, read_partners(ws / "inputs" / "partners.csv"), country, sector_code, output, areas, plan.epoch)
+    return (f"Wrote {output}: fill in the Submission sheet, check it with `rcm-docs validate {output} "
+            f"--workspace {workspace} --country {country} --sector {sector_code}`, then save it as "
+            f"inputs/submissions/{country}/{sector_code}.xlsx")

@@ -84,6 +84,7 @@ class Reason(str, Enum):
     """Closed set of reasons a submission is questioned; each has a category, severity and fix."""
 
     UNREADABLE = "unreadable"
+    WRONG_TEMPLATE = "wrong-template"
     EMPTY_FILE = "empty-file"
     NO_DATA_ROWS = "no-data-rows"
     MISSING_COLUMN = "missing-column"
@@ -95,6 +96,9 @@ class Reason(str, Enum):
     NOT_A_NUMBER = "not-a-number"
     NEGATIVE = "negative-number"
     UNKNOWN_ORGANISATION = "unknown-organisation"
+    UNKNOWN_ADMIN1 = "unknown-admin1"
+    OUTLIER = "outlier"
+    DUPLICATE_ACROSS_SECTORS = "duplicate-across-sectors"
     SEX_AGE_MISMATCH = "sex-age-mismatch"
     CVA_ABOVE_BUDGET = "cva-above-budget"
     BUDGET_BREAKDOWN_MISMATCH = "budget-breakdown-mismatch"
@@ -104,14 +108,15 @@ class Reason(str, Enum):
 
 
 STRUCTURE = {
-    Reason.UNREADABLE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
+    Reason.UNREADABLE, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
     Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
 }
-WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH}
+WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS}
 
 # What each reason means, in the submitter's terms: the rule's title in reports.
 TITLES = {
     Reason.UNREADABLE: "file cannot be read",
+    Reason.WRONG_TEMPLATE: "not the submission template",
     Reason.EMPTY_FILE: "file is empty",
     Reason.NO_DATA_ROWS: "no data rows under the header",
     Reason.MISSING_COLUMN: "required column missing",
@@ -123,6 +128,9 @@ TITLES = {
     Reason.NOT_A_NUMBER: "not a number",
     Reason.NEGATIVE: "negative number",
     Reason.UNKNOWN_ORGANISATION: "organisation not in the partner registry",
+    Reason.UNKNOWN_ADMIN1: "admin1 not in the country's gazetteer",
+    Reason.OUTLIER: "implausibly large value (check for extra zeros)",
+    Reason.DUPLICATE_ACROSS_SECTORS: "same activity also submitted in another sector",
     Reason.SEX_AGE_MISMATCH: "girls+boys+women+men differ from the population-group targets",
     Reason.CVA_ABOVE_BUDGET: "cash and voucher amount above the total budget",
     Reason.BUDGET_BREAKDOWN_MISMATCH: "in-kind plus CVA differ from the total budget",

@@ -38,15 +38,16 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
 
     from .contract import Reason
     from .merge import merge, write_rows_csv
-    from .read import read_partners
+    from .read import read_gazetteer, read_partners
     from .report import submission_report, to_html
-    from .validate import Problem, Registry, Result, output_columns, validate_file
+    from .validate import Problem, Registry, Result, cross_sector_duplicates, output_columns, validate_file
 
     plan = _plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    frames, subs = [], []
+    results = []
     for path in submission_files(root, country):
         display = _rel(root, path)
         sector = path.stem
@@ -58,7 +59,13 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
                 display, None, None, None, None, path.name, Reason.UNKNOWN_SECTOR_FILE,
                 f"{sector!r} is not a sector code of the plan", fix)], 0)
         else:
-            result = validate_file(path, plan, registry, country, sector, display)
+            result = validate_file(path, plan, registry, country, sector, display,
+                                   gazetteer[country] if gazetteer else None)
+        results.append((path, result))
+    cross_sector_duplicates([r for _, r in results])
+    frames, subs = [], []
+    for path, result in results:
+        display, sector = result.file, result.sector
         report = reports_dir / f"{path.name}.md"
         sector_name = plan.sector_name(sector) if sector in plan.sector_codes else sector
         text = submission_report(result, plan.country_name(country), sector_name)

@@ -118,6 +118,7 @@ def read_csv(path: str | Path, known: set[str]) -> RawTable:
 
 
 PREFERRED_SHEETS = ("submission", "data", "activities", "planning")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")  # all read by calamine
 
 
 def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
@@ -149,12 +150,17 @@ def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
 
 def read_submission(path: str | Path, known: set[str]) -> RawTable:
     """Read any supported submission file; known = normalised headers that mark the header row."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, known)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, known)
-    raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv",) + WORKBOOK_SUFFIXES:
+        raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
+    before = path.stat()
+    table = read_csv(path, known) if suffix == ".csv" else read_xlsx(path, known)
+    after = path.stat()
+    # A file saved again while we read it could give half old, half new rows.
+    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size):
+        raise ReadError(f"{path}: the file changed while it was being read; run the build again")
+    return table
 
 
 class RegistryError(Exception):
@@ -220,3 +226,23 @@ def read_population(path: str | Path, countries: list[str], groups: list[str]):
     if problems:
         raise RegistryError("\n".join(problems))
     return pd.DataFrame(out, columns=["country", "population_group", "current", "planned"])
+
+
+def read_gazetteer(path: str | Path, countries: list[str]) -> dict[str, dict[str, str]] | None:
+    """Optional inputs/gazetteer.csv (country, admin1): per country, folded name -> name as written.
+    None when the workspace has none, and then admin1 is not checked."""
+    import re
+
+    path = Path(path)
+    if not path.exists():
+        return None
+    rows, lines = _read_registry_csv(path, ["country", "admin1"])
+    problems = [f"{path}: line {line}, column country: {r['country']!r} is not a country of the plan"
+                for r, line in zip(rows, lines) if r["country"] not in countries]
+    if problems:
+        raise RegistryError("\n".join(problems))
+    out: dict[str, dict[str, str]] = {c: {} for c in countries}
+    for r in rows:
+        if r["admin1"]:
+            out[r["country"]][re.sub(r"\s+", " ", r["admin1"]).strip().casefold()] = r["admin1"]
+    return out

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import (
-    SEX_AGE, STRUCTURE, TITLES, Column, Reason, Severity, columns_for, header_lookup, normalise_header,
+    NATIONAL_AREAS, SEX_AGE, STRUCTURE, TITLES, Column, Reason, Severity, columns_for, header_lookup, normalise_header,
     severity, target_column,
 )
 from .plan import Plan
@@ -139,7 +139,7 @@ class _Checker:
 
 
 def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, sector: str,
-                   display: str | None = None) -> Result:
+                   display: str | None = None, admin1: dict[str, str] | None = None) -> Result:
     """Check one submission; return typed rows (empty if any error) and every problem found."""
     display = display or raw.path
     cols = columns_for(plan)
@@ -163,6 +163,13 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                     "keep one of the two columns and delete the other", raw.header_row, i, typed)
         else:
             where[name] = i
+    if len(where) < 2 and raw.headers:
+        seen = ", ".join(repr(h) for h in raw.headers[:6] if h)
+        chk.problems = []  # one clear verdict instead of a warning per foreign column
+        chk.add(Reason.WRONG_TEMPLATE, f"no column of the submission template was found (header row {raw.header_row}: {seen})",
+                "use the sector's submission template (rcm-docs template), or check that this is the right file",
+                raw.header_row, None)
+        return Result(display, country, sector, pd.DataFrame(), chk.problems, len(raw.rows))
     for col in cols:
         if col.required and col.name not in where:
             chk.add(Reason.MISSING_COLUMN, f"required column {col.name!r} is missing",
@@ -218,6 +225,22 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
         data["organisation"] = resolved.fillna(data["organisation"])
 
+    if admin1 is not None and "admin1" in data:
+        known_area = data["admin1"].map(lambda a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1)
+        report(~known_area, "admin1", Reason.UNKNOWN_ADMIN1,
+               lambda v, _: f"{_text(v)!r} is not an admin1 area of {country} in inputs/gazetteer.csv",
+               lambda v, _: (f'did you mean "{admin1[m[0]]}"? ' if (m := difflib.get_close_matches(_key(v), list(admin1), n=1, cutoff=0.7)) else "")
+               + "use the area's name as in the gazetteer, or 'National' for a country-wide activity")
+        data["admin1"] = data["admin1"].map(lambda a: admin1.get(_key(a), a))
+    for name in ["budget_usd"] + [target_column(g.code) for g in plan.population_groups]:
+        if name in data and n >= OUTLIER_MIN_ROWS:
+            positive = data[name][data[name] > 0]
+            median = positive.median() if len(positive) else 0
+            if median:
+                report(data[name] > OUTLIER_FACTOR * median, name, Reason.OUTLIER,
+                       lambda v, pos, m=median, c=name: f"{data[c].iat[pos]:,.0f} is {data[c].iat[pos] / m:,.0f} times this file's median ({m:,.0f})",
+                       "check for extra zeros or a value typed in the wrong column; leave it if it is right")
+
     targets = [target_column(g.code) for g in plan.population_groups]
     if all(t in data for t in targets) and any(s in data for s in SEX_AGE):
         present = [data[s] for s in SEX_AGE if s in data]
@@ -263,6 +286,9 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     return Result(display, country, sector, rows, problems, n)
 
 
+OUTLIER_FACTOR = 50  # a row 50x the file's median budget or target is most often a typo
+OUTLIER_MIN_ROWS = 10
+
 OUTPUT_TEXT = ("objective", "activity", "indicator", "admin1", "implementing_partner", "description")
 OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd") + SEX_AGE
 
@@ -290,7 +316,8 @@ def _typed_rows(data, plan, registry, country, sector, display, sheet, rownum) -
     return frame[output_columns(plan)]
 
 
-def validate_file(path, plan: Plan, registry: Registry, country: str, sector: str, display: str | None = None) -> Result:
+def validate_file(path, plan: Plan, registry: Registry, country: str, sector: str, display: str | None = None,
+                  admin1: dict[str, str] | None = None) -> Result:
     """Read and validate one submission file; unreadable files become a structure problem, not a crash."""
     display = display or str(path)
     known = set(header_lookup(columns_for(plan)))
@@ -302,7 +329,26 @@ def validate_file(path, plan: Plan, registry: Registry, country: str, sector: st
         fix = ("fill in the template and save it again" if reason is Reason.EMPTY_FILE
                else "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
         return Result(display, country, sector, pd.DataFrame(), [Problem(display, None, None, None, None, None, reason, msg, fix)], 0)
-    return validate_table(raw, plan, registry, country, sector, display)
+    return validate_table(raw, plan, registry, country, sector, display, admin1)
+
+
+def cross_sector_duplicates(results: list[Result]) -> None:
+    """Warn where the same organisation, activity, indicator and area appear in two sectors' files:
+    the same budget must not be appealed for twice."""
+    first: dict[tuple, tuple[str, int]] = {}
+    for r in results:
+        if r.rows.empty:
+            continue
+        keys = zip(r.rows["organisation"].str.casefold(), r.rows["activity"].str.casefold(),
+                   r.rows["indicator"].str.casefold(), r.rows["admin1"].str.casefold(), r.rows["source_row"])
+        for org, act, ind, area, row in keys:
+            k = (org, act, ind, area)
+            if k in first and first[k][0] != r.file:
+                f, frow = first[k]
+                r.problems.append(Problem(r.file, r.rows["source_sheet"].iat[0] or None, int(row), "activity", None, act,
+                                          Reason.DUPLICATE_ACROSS_SECTORS, f"same organisation, activity, indicator and admin1 as {f} row {frow}",
+                                          "keep the activity, and its budget, in one sector only"))
+            first.setdefault(k, (r.file, int(row)))
 
 
 def problem_title(reason: Reason) -> str:

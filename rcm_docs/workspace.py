@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 PROJECT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 

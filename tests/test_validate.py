@@ -117,3 +117,60 @@ def test_values_right_of_the_last_header_are_an_error_not_dropped(tmp_path, plan
     assert r.verdict == "rejected"
     extra = [p for p in r.problems if p.reason is Reason.EXTRA_CELLS]
     assert len(extra) == 1 and extra[0].row == 2 and extra[0].value == "5"
+
+
+def test_admin1_is_checked_against_the_gazetteer_with_a_suggestion(tmp_path, plan, registry):
+    gaz = {"turkana": "Turkana", "garissa": "Garissa"}
+    p = tmp_path / "PRO.csv"
+    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "Turkanna") + "\n" + GOOD.replace("Turkana", "national") + "\n")
+    r = validate_file(p, plan, registry, "KEN", "PRO", admin1=gaz)
+    prob = only(r)
+    assert (prob.reason, prob.row, prob.value) == (Reason.UNKNOWN_ADMIN1, 2, "Turkanna")
+    assert prob.fix.startswith('did you mean "Turkana"?')
+
+
+def test_admin1_spelling_is_taken_from_the_gazetteer(tmp_path, plan, registry):
+    p = tmp_path / "PRO.csv"
+    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "  TURKANA ") + "\n")
+    r = validate_file(p, plan, registry, "KEN", "PRO", admin1={"turkana": "Turkana"})
+    assert r.rows["admin1"].tolist() == ["Turkana"]
+
+
+def test_implausible_outlier_is_a_warning_naming_the_median(tmp_path, plan, registry):
+    body = "\n".join(GOOD.replace("Enrolment", f"Enrolment {i}") for i in range(12))
+    body += "\n" + GOOD.replace("Enrolment", "Big").replace(",1000,", ",5000000,")
+    r = run(tmp_path, plan, registry, body)
+    p = only(r)
+    assert (p.reason, p.row, r.verdict) == (Reason.OUTLIER, 14, "accepted with warnings")
+    assert p.message == "5,000,000 is 5,000 times this file's median (1,000)"
+
+
+def test_a_file_with_no_template_column_is_one_structure_error(tmp_path, plan, registry):
+    p = only(run(tmp_path, plan, registry, "1,2,3", head="Name,Amount,Date"))
+    assert (p.reason, p.is_structure) == (Reason.WRONG_TEMPLATE, True)
+    assert "'Name', 'Amount', 'Date'" in p.message
+
+
+def test_date_in_a_number_column_is_not_a_number(tmp_path, plan, registry):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD.split(","))
+    ws.append(GOOD.split(",")[:5] + [dt.date(2026, 5, 1), 10, 5])
+    wb.save(tmp_path / "PRO.xlsx")
+    p = only(validate_file(tmp_path / "PRO.xlsx", plan, registry, "KEN", "PRO"))
+    assert (p.reason, p.cell) == (Reason.NOT_A_NUMBER, "F2") and "2026-05-01" in p.value
+
+
+def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
+    from rcm_docs.validate import cross_sector_duplicates
+
+    a = run(tmp_path, plan, registry, GOOD, name="PRO.csv")
+    b = run(tmp_path, plan, registry, GOOD, name="EDU.csv", sector="EDU")
+    cross_sector_duplicates([a, b])
+    p = only(b)
+    assert (p.reason, p.row) == (Reason.DUPLICATE_ACROSS_SECTORS, 2)
+    assert p.message.endswith("inputs/submissions/KEN/PRO.csv row 2") and not a.problems

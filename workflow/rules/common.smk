@@ -34,6 +34,10 @@ def get_submissions(wildcards):
     return [str(p) for p in submission_files(".", wildcards.country)]
 
 
+def get_gazetteer(wildcards):
+    return [p for p in ["inputs/gazetteer.csv"] if Path(p).is_file()]
+
+
 def get_template(name):
     for d in TEMPLATE_DIRS:
         if (Path(d) / name).is_file():

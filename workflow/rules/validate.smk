@@ -3,6 +3,7 @@ rule validate_submissions:
         submissions=get_submissions,
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
+        gazetteer=get_gazetteer,
     output:
         rows="build/data/{country}.rows.csv",
         status="build/data/{country}.status.json",
