@@ -100,3 +100,44 @@ def test_two_files_for_one_sector_stop_the_build_before_any_job(tmp_path):
     shutil.copy(ws / "inputs/submissions/UGA/PRO.csv", ws / "inputs/submissions/UGA/pro.xlsx")
     result = snakemake(ws, "-n")
     assert result.returncode != 0 and "is the same sector's submission" in result.stdout + result.stderr
+
+
+def test_sector_lead_flow_template_fill_validate_drop_build(tmp_path, capsys):
+    """What a sector lead does: get the template, fill it, check it, drop it, see it in the chapter."""
+    import docx
+
+    from conftest import snakemake
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/gazetteer.csv").write_text("country,admin1\nUGA,Adjumani\nUGA,Yumbe\nKEN,Turkana\nKEN,Garissa\nKEN,Dadaab\n")
+    out = tmp_path / "WASH.xlsx"
+    assert main(["template", "--workspace", str(ws), "--country", "UGA", "--sector", "wash", "-o", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    sheet = wb["Submission"]
+    headers = [c.value for c in sheet[3]]
+    row = {"organisation": "URCS", "objective": "Safe water", "activity": "Water trucking", "indicator": "# with water",
+           "admin1": "Yumbe", "budget_usd": 64000, "target_refugees": 9000, "target_host_community": 1000}
+    sheet.append([row.get(h) for h in headers])
+    wb.save(out)
+    capsys.readouterr()
+    assert main(["validate", str(out), "--workspace", str(ws), "--country", "UGA", "--sector", "WASH"]) == 0
+    assert "ACCEPTED" in capsys.readouterr().out
+    shutil.copy(out, ws / "inputs/submissions/UGA/WASH.xlsx")
+    assert snakemake(ws).returncode == 0
+    d = docx.Document(str(ws / "build/rrp/UGA.docx"))
+    caps = [p.text for p in d.paragraphs if p.style.name == "Table Caption"]
+    table = d.tables[[c.split(": ", 1)[1] for c in caps].index("People targeted and requirements by sector")]
+    assert [c.text for c in table.rows[3].cells] == ["Water, Sanitation and Hygiene", "1", "10,000", "64,000", "11.8%"]
+
+
+def test_last_good_documents_survive_a_rejected_resubmission(tmp_path):
+    from conftest import snakemake
+
+    ws = copy_fixture(tmp_path / "ws")
+    assert snakemake(ws).returncode == 0
+    good = (ws / "build/rrp/UGA.docx").read_bytes()
+    p = ws / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("80000", "eighty thousand"))
+    assert snakemake(ws, "--keep-going").returncode != 0
+    assert (ws / "build/rrp/UGA.docx").read_bytes() == good
+    assert "1 rejected" in (ws / "build/reports/summary.md").read_text()
