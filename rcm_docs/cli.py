@@ -14,6 +14,8 @@ JOBS = {
     "merge-plan": ["--rows", "--status", "--csv", "--xlsx", "--allow-incomplete"],
     "render": ["--doc", "--figures", "--md", "--docx", "--pdf", "--templates"],
     "summary": ["--md", "--html", "status"],
+    "manifest": ["--out", "outputs"],
+    "index": ["--out", "--previous", "status"],
 }
 MANY = {"merge-plan", "render"}  # jobs whose --rows/--status/--templates take several paths
 
@@ -30,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         for opt in options:
             if opt == "--allow-incomplete":
                 j.add_argument(opt, action="store_true")
+            elif opt == "--previous":
+                j.add_argument(opt, default=None)
             elif opt.startswith("--"):
                 j.add_argument(opt, required=True, nargs="+" if opt in ("--rows", "--status", "--templates") and name in MANY else None)
             else:
@@ -51,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--country", required=True, metavar="ISO3")
     t.add_argument("--sector", required=True, metavar="CODE")
     t.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+
+    df = sub.add_parser("diff", help="what changed between two drafts: redline DOCX and a figures change summary",
+                        description="OLD and NEW are two build folders (or two DOCX files). Writes a redline DOCX "
+                        "with Word tracked changes per document, and changes.md / changes.xlsx naming the figures "
+                        "that moved and the submission rows behind them.")
+    df.add_argument("old")
+    df.add_argument("new")
+    df.add_argument("-o", "--output", required=True, metavar="DIR")
 
     i = sub.add_parser("init", help="start a new plan workspace")
     i.add_argument("dir")
@@ -81,6 +93,9 @@ def run(args) -> int:
     if args.command == "template":
         print(commands.template(args.workspace, args.country, args.sector, args.output))
         return 0
+    if args.command == "diff":
+        print(commands.diff(args.old, args.new, args.output))
+        return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))
         return 0
@@ -109,6 +124,12 @@ def run(args) -> int:
         jobs.render_document(args.workspace, args.doc, args.figures, args.md, args.docx, args.pdf, args.templates)
     elif j == "summary":
         jobs.validation_summary(args.workspace, args.status, args.md, args.html)
+    elif j == "index":
+        from .review import write_index
+
+        write_index(args.workspace, args.status, args.out, args.previous)
+    elif j == "manifest":
+        jobs.write_manifest(args.workspace, args.outputs, args.out)
     return 0
 
 

@@ -212,3 +212,43 @@ def template(workspace: str, country: str, sector: str, output: str) -> str:
     return (f"Wrote {output}: fill in the Submission sheet, check it with `rcm-docs validate {output} "
             f"--workspace {workspace} --country {country} --sector {sector_code}`, then save it as "
             f"inputs/submissions/{country}/{sector_code}.xlsx")
+
+
+def diff(old: str, new: str, out: str) -> str:
+    """Redline DOCX for each document in both builds, and a summary of the figures that moved and why."""
+    from .diff import changed_inputs, figure_changes, row_changes, summary_markdown
+    from .merge import write_xlsx
+    from .redline import redline
+    from .workspace import atomic_write_text
+
+    old_p, new_p, out_p = Path(old), Path(new), Path(out)
+    if old_p.suffix.lower() == ".docx" and new_p.suffix.lower() == ".docx":
+        out_p.parent.mkdir(parents=True, exist_ok=True)
+        target = out_p if out_p.suffix.lower() == ".docx" else out_p / f"{new_p.stem}.redline.docx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        counts = redline(old_p, new_p, target)
+        return f"{target}: {counts}"
+    for p in (old_p, new_p):
+        if not (p / "figures").is_dir():
+            raise UsageError(f"{p}: not a build folder (no figures/ in it) nor a .docx file")
+    out_p.mkdir(parents=True, exist_ok=True)
+    lines = []
+    old_docs = {p.name for p in (old_p / "rrp").glob("*.docx")}
+    new_docs = {p.name for p in (new_p / "rrp").glob("*.docx")}
+    for name in sorted(old_docs & new_docs):
+        counts = redline(old_p / "rrp" / name, new_p / "rrp" / name, out_p / name.replace(".docx", ".redline.docx"))
+        lines.append(f"{name}: {counts['insertions']} word(s) inserted, {counts['deletions']} deleted")
+    lines += [f"{name}: only in {new}" for name in sorted(new_docs - old_docs)]
+    lines += [f"{name}: only in {old}" for name in sorted(old_docs - new_docs)]
+    figs, rows, inputs = figure_changes(old_p, new_p), row_changes(old_p, new_p), changed_inputs(old_p, new_p)
+    atomic_write_text(out_p / "changes.md", summary_markdown(figs, rows, inputs, old, new))
+    write_xlsx({"figures": figs, "rows": rows,
+                "inputs": pd_frame(inputs, ["path", "change"])}, out_p / "changes.xlsx", 315532800)
+    lines.append(f"{len(figs)} figure(s) and {len(rows)} submission value(s) changed: see {out_p / 'changes.md'}")
+    return "\n".join(lines)
+
+
+def pd_frame(rows, columns):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)

@@ -84,6 +84,7 @@ class Reason(str, Enum):
     """Closed set of reasons a submission is questioned; each has a category, severity and fix."""
 
     UNREADABLE = "unreadable"
+    REFUSED = "refused-file"
     WRONG_TEMPLATE = "wrong-template"
     EMPTY_FILE = "empty-file"
     NO_DATA_ROWS = "no-data-rows"
@@ -108,7 +109,7 @@ class Reason(str, Enum):
 
 
 STRUCTURE = {
-    Reason.UNREADABLE, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
+    Reason.UNREADABLE, Reason.REFUSED, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
     Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
 }
 WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS}
@@ -116,6 +117,7 @@ WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTL
 # What each reason means, in the submitter's terms: the rule's title in reports.
 TITLES = {
     Reason.UNREADABLE: "file cannot be read",
+    Reason.REFUSED: "file refused before reading (too large, or unsafe)",
     Reason.WRONG_TEMPLATE: "not the submission template",
     Reason.EMPTY_FILE: "file is empty",
     Reason.NO_DATA_ROWS: "no data rows under the header",

@@ -209,3 +209,32 @@ def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
     text = summary_report(statuses, pending_narratives(root, plan), missing)
     atomic_write_text(out_md, text)
     atomic_write_text(out_html, to_html(text, f"Validation summary: {plan.title}"))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(root, outputs: list, out_json) -> dict:
+    """Every input and output with its hash, and the tool versions: what a draft was made from."""
+    from importlib.metadata import version
+
+    import pypandoc
+
+    from . import __version__
+
+    root = Path(root)
+    inputs = sorted(p for p in (root / "inputs").rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+    manifest = {
+        "versions": {"rcm-docs": __version__, "pandoc": pypandoc.get_pandoc_version(), "typst": version("typst")},
+        "inputs": {_rel(root, p): _sha256(p) for p in inputs},
+        "outputs": {_rel(root, p): _sha256(Path(p)) for p in sorted(map(str, outputs))},
+    }
+    _json(out_json, manifest)
+    return manifest

@@ -46,6 +46,11 @@ class Plan:
     sectors: tuple[Code, ...]
     population_groups: tuple[Code, ...]
     local_actor_types: tuple[str, ...] = field(default=DEFAULT_LOCAL_ACTOR_TYPES)
+    max_file_mb: float = 50
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
 
     @property
     def country_codes(self) -> list[str]:
@@ -148,6 +153,7 @@ def parse_plan(data: object) -> Plan:
             Code(g["code"], g["name"], bool(g.get("host_community", False))) for g in data["population_groups"]
         ),
         local_actor_types=tuple(data.get("local_actor_types", DEFAULT_LOCAL_ACTOR_TYPES)),
+        max_file_mb=data.get("max_file_mb", 50),
     )
 
 

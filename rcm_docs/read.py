@@ -148,12 +148,22 @@ def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
     return fallback
 
 
-def read_submission(path: str | Path, known: set[str]) -> RawTable:
+class RefusedFile(ReadError):
+    """Refused before parsing: too large, or hostile (zip bomb, XML entities, path tricks)."""
+
+
+def read_submission(path: str | Path, known: set[str], max_bytes: int | None = None) -> RawTable:
     """Read any supported submission file; known = normalised headers that mark the header row."""
+    from .safety import DEFAULT_MAX_BYTES, UnsafeFile, check_file
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv",) + WORKBOOK_SUFFIXES:
         raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
+    try:
+        check_file(path, max_bytes or DEFAULT_MAX_BYTES)
+    except UnsafeFile as e:
+        raise RefusedFile(str(e)) from None
     before = path.stat()
     table = read_csv(path, known) if suffix == ".csv" else read_xlsx(path, known)
     after = path.stat()

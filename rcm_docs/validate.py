@@ -13,7 +13,7 @@ from .contract import (
     severity, target_column,
 )
 from .plan import Plan
-from .read import RawTable, ReadError, EmptyFile, column_letter, read_submission
+from .read import EmptyFile, RawTable, ReadError, RefusedFile, column_letter, read_submission
 
 
 @dataclass
@@ -322,12 +322,14 @@ def validate_file(path, plan: Plan, registry: Registry, country: str, sector: st
     display = display or str(path)
     known = set(header_lookup(columns_for(plan)))
     try:
-        raw = read_submission(path, known)
+        raw = read_submission(path, known, plan.max_file_bytes)
     except ReadError as e:
-        reason = Reason.EMPTY_FILE if isinstance(e, EmptyFile) else Reason.UNREADABLE
+        reason = (Reason.EMPTY_FILE if isinstance(e, EmptyFile) else Reason.REFUSED if isinstance(e, RefusedFile)
+                  else Reason.UNREADABLE)
         msg = str(e).split(": ", 1)[-1]
-        fix = ("fill in the template and save it again" if reason is Reason.EMPTY_FILE
-               else "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
+        fix = {Reason.EMPTY_FILE: "fill in the template and save it again",
+               Reason.REFUSED: "the message says what to do; if in doubt, copy the data into a fresh template"}.get(
+            reason, "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
         return Result(display, country, sector, pd.DataFrame(), [Problem(display, None, None, None, None, None, reason, msg, fix)], 0)
     return validate_table(raw, plan, registry, country, sector, display, admin1)
 

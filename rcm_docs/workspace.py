@@ -72,3 +72,15 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def code_version() -> str:
+    """A short hash of the package's code and schemas: what a build step's result depends on besides its inputs."""
+    import hashlib
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".json") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]

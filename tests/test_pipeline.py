@@ -201,3 +201,16 @@ def test_report_shows_hostile_values_as_text(tmp_path):
     snakemake(ws, "--keep-going")
     html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_review_page_links_every_document_and_report_relative_to_build(built):
+    import re
+
+    page = (built / "build/index.html").read_text()
+    links = re.findall(r'href="([^"]+)"', page)
+    for doc in ("KEN", "UGA", "regional"):
+        for ext in ("docx", "pdf", "md"):
+            assert f"rrp/{doc}.{ext}" in links
+    assert "reports/KEN/EDU.xlsx.html" in links
+    assert all((built / "build" / link).exists() for link in links)
+    assert page.count("<td class='ok'>accepted</td>") == 3

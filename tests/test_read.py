@@ -49,7 +49,7 @@ def test_xlsx_title_block_and_hxl_row_are_skipped_and_rows_keep_excel_numbers(tm
 def test_unreadable_workbook_is_a_clear_error_not_a_traceback(tmp_path):
     p = tmp_path / "PRO.xlsx"
     p.write_bytes(b"this is not a zip file")
-    with pytest.raises(ReadError, match="not a readable Excel workbook"):
+    with pytest.raises(ReadError, match="not a valid Excel workbook .the zip container is damaged."):
         read_submission(p, KNOWN)
 
 

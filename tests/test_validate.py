@@ -174,3 +174,18 @@ def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
     p = only(b)
     assert (p.reason, p.row) == (Reason.DUPLICATE_ACROSS_SECTORS, 2)
     assert p.message.endswith("inputs/submissions/KEN/PRO.csv row 2") and not a.problems
+
+
+def test_oversize_file_is_refused_unread_with_the_limit_named(tmp_path, registry):
+    from rcm_docs.plan import parse_plan
+
+    plan = parse_plan({
+        "title": "T", "situation": "S", "currency": "USD", "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "countries": ["KEN"], "sectors": [{"code": "PRO", "name": "Protection"}],
+        "population_groups": [{"code": "refugees", "name": "Refugees"}, {"code": "host_community", "name": "Host"}],
+        "max_file_mb": 0.0001})
+    p = tmp_path / "PRO.csv"
+    p.write_text(HEAD + "\n" + "\n".join([GOOD] * 20) + "\n")
+    r = validate_file(p, plan, registry, "KEN", "PRO")
+    prob = only(r)
+    assert prob.reason is Reason.REFUSED and prob.is_structure and "over the 104 bytes limit" in prob.message

@@ -7,7 +7,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from rcm_docs.plan import PlanError, load_plan
-from rcm_docs.workspace import narrative_path, stray_files, submission_files, template_dirs
+from rcm_docs.workspace import code_version, narrative_path, stray_files, submission_files, template_dirs
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -22,6 +22,8 @@ _stray = stray_files(".", COUNTRIES)
 if _stray:
     raise WorkflowError("Files under inputs/submissions would not be read:\n" + "\n".join(f"  - {s}" for s in _stray))
 TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
+# Every job reruns when rcm-docs' own code changes, not only when its inputs do (a params trigger).
+CODE = code_version()
 INCOMPLETE = "--allow-incomplete" if str(config.get("allow_incomplete")).lower() in ("true", "yes") else ""
 
 
@@ -54,8 +56,26 @@ def get_all_narratives(wildcards):
     return sorted(str(p) for p in Path("inputs/narratives").glob("*/*.md"))
 
 
-def get_final_outputs():
+def get_documents():
     return (
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )
+
+
+def get_inputs(wildcards):
+    return sorted(str(p) for p in Path("inputs").rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def get_previous_figures(wildcards):
+    """With --config previous=DIR, the index compares against that earlier build."""
+    prev = config.get("previous")
+    if not prev:
+        return []
+    if not Path(prev, "figures").is_dir():
+        raise WorkflowError(f"previous={prev}: not a build folder (no figures/ in it)")
+    return sorted(str(p) for p in Path(prev).glob("figures/*.json")) + [str(p) for p in Path(prev).glob("plan/plan_rows.csv")]
+
+
+def get_final_outputs():
+    return get_documents() + ["build/manifest.json", "build/index.html"]

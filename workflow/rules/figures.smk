@@ -10,6 +10,7 @@ rule figures_country:
     log:
         "build/logs/figures_country/{country}.log",
     params:
+        code=CODE,
         incomplete=INCOMPLETE,
     resources:
         mem_mb=1000,
@@ -26,5 +27,7 @@ rule figures_regional:
         "build/figures/regional.json",
     log:
         "build/logs/figures_regional.log",
+    params:
+        code=CODE,
     shell:
         '"{PY}" -m rcm_docs job regional-figures --out {output} {input.countries} 2>&1 | tee {log}'

@@ -9,6 +9,7 @@ rule merge_plan:
     log:
         "build/logs/merge_plan.log",
     params:
+        code=CODE,
         incomplete=INCOMPLETE,
     resources:
         mem_mb=1500,

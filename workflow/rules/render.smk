@@ -14,6 +14,7 @@ rule render_rrp:
     log:
         "build/logs/render_rrp/{doc}.log",
     params:
+        code=CODE,
         templates=" ".join(TEMPLATE_DIRS),
     resources:
         mem_mb=1000,

@@ -12,6 +12,8 @@ rule validate_submissions:
         "build/logs/validate_submissions/{country}.log",
     resources:
         mem_mb=1000,
+    params:
+        code=CODE,
     shell:
         '"{PY}" -m rcm_docs job validate-country --country {wildcards.country} --rows {output.rows}'
         " --status {output.status} --reports {output.reports} 2>&1 | tee {log}"
@@ -27,5 +29,7 @@ rule validate_summary:
         html="build/reports/summary.html",
     log:
         "build/logs/validate_summary.log",
+    params:
+        code=CODE,
     shell:
         '"{PY}" -m rcm_docs job summary --md {output.md} --html {output.html} {input.status} 2>&1 | tee {log}'

@@ -1,0 +1,65 @@
+"""Reviewers: what changed between two drafts, traced to the submission row that moved it."""
+import shutil
+
+import pytest
+
+from conftest import snakemake
+from rcm_docs.cli import main
+from rcm_docs.diff import figure_changes, row_changes
+
+
+@pytest.fixture(scope="module")
+def drafts(built, tmp_path_factory):
+    """Draft 1 is the fixture build; draft 2 after one sector lead changes one number."""
+    ws2 = tmp_path_factory.mktemp("draft2") / "ws"
+    shutil.copytree(built, ws2)
+    p = ws2 / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("80000", "95000"))
+    assert snakemake(ws2).returncode == 0
+    return built / "build", ws2 / "build"
+
+
+def test_one_number_moves_exactly_the_totals_it_feeds(drafts):
+    figs = figure_changes(*drafts)
+    moved = {(r.level, r.item, r.measure): (r.old, r.new) for r in figs.itertuples()}
+    assert moved == {
+        ("total", "Uganda", "requirements"): (480000, 495000),
+        ("sector", "Uganda: Protection", "requirements"): (480000, 495000),
+        ("organisation type", "Uganda: Red Cross/Red Crescent", "requirements"): (80000, 95000),
+        ("partner", "Uganda: Uganda Red Cross Society", "requirements"): (80000, 95000),
+        ("total", "Regional", "requirements"): (1775000, 1790000),
+        ("sector", "Regional: Protection", "requirements"): (1355000, 1370000),
+        ("organisation type", "Regional: Red Cross/Red Crescent", "requirements"): (80000, 95000),
+        ("partner", "Regional: Uganda Red Cross Society", "requirements"): (80000, 95000),
+    }
+
+
+def test_the_change_is_traced_to_its_submission_row(drafts):
+    rows = row_changes(*drafts)
+    assert rows[["change", "file", "row", "column", "old", "new"]].values.tolist() == [
+        ["modified", "inputs/submissions/UGA/PRO.csv", 3, "budget_usd", 80000, 95000]]
+
+
+def test_diff_command_writes_redlines_and_a_summary_naming_the_file(drafts, tmp_path, capsys):
+    from docx.oxml.ns import qn
+    import docx
+
+    assert main(["diff", str(drafts[0]), str(drafts[1]), "-o", str(tmp_path / "review")]) == 0
+    summary = (tmp_path / "review/changes.md").read_text()
+    assert "- modified: `inputs/submissions/UGA/PRO.csv`" in summary
+    assert "| modified | `inputs/submissions/UGA/PRO.csv` | 3 |" in summary
+    assert "| total | Regional | requirements | 1,775,000 | 1,790,000 | +15,000 (+0.8%) |" in summary
+    body = docx.Document(str(tmp_path / "review/UGA.redline.docx")).element.body
+    deleted = {"".join(t.text for t in d.iter(qn("w:delText"))) for d in body.iter(qn("w:del"))}
+    inserted = {"".join(t.text for t in i.iter(qn("w:t"))) for i in body.iter(qn("w:ins"))}
+    assert "480,000" in deleted and "495,000" in inserted
+    ken = docx.Document(str(tmp_path / "review/KEN.redline.docx")).element.body
+    assert not list(ken.iter(qn("w:del"))) and not list(ken.iter(qn("w:ins")))  # Kenya's figures did not move
+
+
+def test_review_page_shows_what_changed_since_a_previous_build(drafts):
+    ws2 = drafts[1].parent
+    assert snakemake(ws2, "--config", f"previous={drafts[0]}").returncode == 0
+    page = (ws2 / "build/index.html").read_text()
+    assert "What changed since" in page
+    assert "<td>inputs/submissions/UGA/PRO.csv</td><td>3</td>" in page
