@@ -16,6 +16,13 @@ def _e(x) -> str:
     return html.escape(str(x), quote=True)
 
 
+def _v(x) -> str:
+    """Numbers as a reader writes them (64,500 not 64500.0); blanks for missing values."""
+    if x is None or x != x:
+        return ""
+    return f"{x:,.0f}" if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
+
+
 def _link(root: Path, rel: str, label: str) -> str:
     return f'<a href="{_e(rel)}">{_e(label)}</a>' if (root / rel).exists() else f'<span class="muted">{_e(label)}: not built</span>'
 
@@ -30,6 +37,23 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
     if rejected:
         parts.append(f"<p class='rejected'>{len(rejected)} submission(s) rejected: documents that depend on them are "
                      f"not built (or are marked INCOMPLETE).</p>")
+    # Reviewers come for what moved: it goes first.
+    if changes is not None:
+        previous, figs, rows = changes
+        parts.append(f"<h2>What changed since {_e(previous)}</h2>")
+        if figs.empty and rows.empty:
+            parts.append("<p>No figure and no submission row changed.</p>")
+        else:
+            parts.append("<table><tr><th>Level</th><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th></tr>")
+            for r in figs.itertuples():
+                parts.append(f"<tr><td>{_e(r.level)}</td><td>{_e(r.item)}</td><td>{_e(r.measure)}</td>"
+                             f"<td class='n'>{r.old:,.0f}</td><td class='n'>{r.new:,.0f}</td><td class='n'>{r.change:+,.0f}</td></tr>")
+            parts.append("</table><h3>Submission rows behind them</h3><table><tr><th>Change</th><th>File</th><th>Row</th>"
+                         "<th>Organisation / activity</th><th>Column</th><th>Old</th><th>New</th></tr>")
+            for r in rows.itertuples():
+                parts.append("<tr>" + "".join(f"<td>{_e(_v(v))}</td>"
+                                              for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new)) + "</tr>")
+            parts.append("</table>")
     parts.append("<h2>Documents</h2><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th></tr>")
     for code, name in [(c.code, f"{c.name}: country chapter") for c in plan.countries] + [("regional", "Regional plan")]:
         cells = "".join(f"<td>{_link(build, f'rrp/{code}.{ext}', ext.upper())}</td>" for ext in ("docx", "pdf", "md"))
@@ -47,22 +71,6 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
                          f"<td class='n'>{s['errors']}</td><td class='n'>{s['warnings']}</td>"
                          f"<td>{_link(build, report[:-3] + '.html', 'report')}</td></tr>")
     parts.append("</table>")
-    if changes is not None:
-        previous, figs, rows = changes
-        parts.append(f"<h2>What changed since {_e(previous)}</h2>")
-        if figs.empty and rows.empty:
-            parts.append("<p>No figure and no submission row changed.</p>")
-        else:
-            parts.append("<table><tr><th>Level</th><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th></tr>")
-            for r in figs.itertuples():
-                parts.append(f"<tr><td>{_e(r.level)}</td><td>{_e(r.item)}</td><td>{_e(r.measure)}</td>"
-                             f"<td class='n'>{r.old:,.0f}</td><td class='n'>{r.new:,.0f}</td><td class='n'>{r.change:+,.0f}</td></tr>")
-            parts.append("</table><h3>Submission rows behind them</h3><table><tr><th>Change</th><th>File</th><th>Row</th>"
-                         "<th>Organisation / activity</th><th>Column</th><th>Old</th><th>New</th></tr>")
-            for r in rows.itertuples():
-                parts.append("<tr>" + "".join(f"<td>{_e('' if v is None or v != v else v)}</td>"
-                                              for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new)) + "</tr>")
-            parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 

@@ -63,3 +63,4 @@ def test_review_page_shows_what_changed_since_a_previous_build(drafts):
     page = (ws2 / "build/index.html").read_text()
     assert "What changed since" in page
     assert "<td>inputs/submissions/UGA/PRO.csv</td><td>3</td>" in page
+    assert "<td>budget_usd</td><td>80,000</td><td>95,000</td>" in page
