@@ -1,43 +1,13 @@
-"""Command line: `rcm-docs job ...` runs one build step (the Snakefile calls these); `rcm-docs demo`
-writes a synthetic workspace; `rcm-docs reference-docx` rebuilds the branded reference.docx."""
+"""Command line for sector leads, reviewers and maintainers; the build itself is `snakemake`."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 
-# Each build step and its arguments; positional names take one or more paths.
-JOBS = {
-    "validate-country": ["--country", "--rows", "--status", "--reports"],
-    "country-figures": ["--country", "--rows", "--status", "--out", "--allow-incomplete"],
-    "regional-figures": ["--out", "countries"],
-    "merge-plan": ["--rows", "--status", "--csv", "--xlsx", "--allow-incomplete"],
-    "render": ["--doc", "--figures", "--md", "--docx", "--pdf", "--templates"],
-    "summary": ["--md", "--html", "status"],
-    "manifest": ["--out", "outputs"],
-    "index": ["--out", "--previous", "status"],
-}
-MANY = {"merge-plan", "render"}  # jobs whose --rows/--status/--templates take several paths
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rcm-docs", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-
-    job = sub.add_parser("job", help="run one build step (used by the Snakefile)")
-    jobs = job.add_subparsers(dest="job", required=True)
-    for name, options in JOBS.items():
-        j = jobs.add_parser(name)
-        j.add_argument("--workspace", default=".")
-        for opt in options:
-            if opt == "--allow-incomplete":
-                j.add_argument(opt, action="store_true")
-            elif opt == "--previous":
-                j.add_argument(opt, default=None)
-            elif opt.startswith("--"):
-                j.add_argument(opt, required=True, nargs="+" if opt in ("--rows", "--status", "--templates") and name in MANY else None)
-            else:
-                j.add_argument(opt, nargs="+")
 
     v = sub.add_parser("validate", help="check submission files the way the build does, and say how to fix them",
                        description="Validate submission files, several, or whole workspaces. Exit code 0 when "
@@ -83,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from . import commands, jobs
+    from . import commands
 
     if args.command == "validate":
         code, out = commands.validate(args.paths, args.workspace, args.country, args.sector, args.format,
@@ -111,26 +81,7 @@ def run(args) -> int:
 
         build(args.out)
         return 0
-    j = args.job
-    if j == "validate-country":
-        jobs.validate_country(args.workspace, args.country, args.rows, args.status, args.reports)
-    elif j == "country-figures":
-        jobs.country_figures(args.workspace, args.country, args.rows, args.status, args.out, args.allow_incomplete)
-    elif j == "regional-figures":
-        jobs.regional_figures(args.workspace, args.countries, args.out)
-    elif j == "merge-plan":
-        jobs.merge_plan(args.workspace, args.rows, args.status, args.csv, args.xlsx, args.allow_incomplete)
-    elif j == "render":
-        jobs.render_document(args.workspace, args.doc, args.figures, args.md, args.docx, args.pdf, args.templates)
-    elif j == "summary":
-        jobs.validation_summary(args.workspace, args.status, args.md, args.html)
-    elif j == "index":
-        from .review import write_index
-
-        write_index(args.workspace, args.status, args.out, args.previous)
-    elif j == "manifest":
-        jobs.write_manifest(args.workspace, args.outputs, args.out)
-    return 0
+    raise AssertionError(f"unhandled command {args.command}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ The Snakefile maps paths to these; all logic stays in the stage modules.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -17,7 +18,27 @@ class IncompleteError(Exception):
 
 
 def _plan(root) -> Plan:
-    return load_plan(Path(root) / "inputs" / "plan.yaml")
+    path = Path(root) / "inputs" / "plan.yaml"
+    return _cached_plan(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_plan(path: str, mtime_ns: int) -> Plan:
+    # Build steps run as threads of one process: parse plan.yaml once, again only if it changes.
+    return load_plan(path)
+
+
+def logged(log, step, *args, **kwargs):
+    """Run one build step, leaving its outcome in the rule's log file; failures still fail the step."""
+    import time
+
+    t = time.perf_counter()
+    try:
+        step(*args, **kwargs)
+    except Exception as e:
+        atomic_write_text(log, f"{step.__name__}: failed after {time.perf_counter() - t:.2f} s\n{e}\n")
+        raise
+    atomic_write_text(log, f"{step.__name__}: done in {time.perf_counter() - t:.2f} s\n")
 
 
 def _rel(root, path) -> str:

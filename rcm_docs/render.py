@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -66,22 +67,22 @@ def demote_headings(markdown: str, by: int) -> str:
 
 # ---- DOCX ----
 
-def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, epoch: int | None = None):
+def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, epoch: int | None = None) -> str:
+    """Run pandoc on Markdown text. Its own environment per call: build steps run in threads."""
+    import subprocess
+
     import pypandoc
 
-    env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    env = dict(os.environ)
     if epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps DOCX zip entries and core.xml with it
-    try:
-        return pypandoc.convert_text(md, to, format=PANDOC_FROM, extra_args=extra, outputfile=outputfile, sandbox=True)
-    except RuntimeError as e:
-        raise RenderError(f"pandoc ({to}): {e}") from None
-    finally:
-        if epoch is not None:
-            if env_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+        env["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps DOCX zip entries and core.xml with it
+    cmd = [pypandoc.get_pandoc_path(), "--from", PANDOC_FROM, "--to", to, "--sandbox", *extra]
+    if outputfile:
+        cmd += ["--output", str(outputfile)]
+    result = subprocess.run(cmd, input=md.encode("utf-8"), capture_output=True, env=env)
+    if result.returncode != 0:
+        raise RenderError(f"pandoc ({to}): {result.stderr.decode('utf-8', 'replace').strip()}")
+    return result.stdout.decode("utf-8")
 
 
 def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int) -> None:
@@ -213,6 +214,7 @@ def font_dirs() -> list[str]:
 
 
 _compiler = None
+_compiler_lock = threading.Lock()  # one warm typst compiler shared by the build's threads
 
 
 def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int) -> None:
@@ -226,14 +228,15 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     for k, v in sorted(variables.items()):
         extra += ["-V", f"{k}={v}"]
     source = _pandoc(md, "typst", extra)
-    if _compiler is None:
-        _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf",
-                                timestamp=dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
-    except typst.TypstError as e:
-        raise RenderError(f"typst: {e.message} {e.hints}") from None
+    with _compiler_lock:
+        if _compiler is None:
+            _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
+        try:
+            pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf",
+                                    timestamp=dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
+        except typst.TypstError as e:
+            raise RenderError(f"typst: {e.message} {e.hints}") from None
     tmp.write_bytes(pdf)
     os.replace(tmp, out)

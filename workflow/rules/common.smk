@@ -1,17 +1,18 @@
+# Build steps are `run:` blocks calling rcm_docs.jobs; profiles/default makes Snakemake run them as
+# threads of one process (no interpreter start or pandas import per step).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
-import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from rcm_docs import jobs, review
 from rcm_docs.plan import PlanError, load_plan
 from rcm_docs.workspace import code_version, narrative_path, stray_files, submission_files, template_dirs
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-PY = sys.executable
 try:
     PLAN = load_plan("inputs/plan.yaml")
 except PlanError as e:
@@ -24,7 +25,7 @@ if _stray:
 TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
 # Every job reruns when rcm-docs' own code changes, not only when its inputs do (a params trigger).
 CODE = code_version()
-INCOMPLETE = "--allow-incomplete" if str(config.get("allow_incomplete")).lower() in ("true", "yes") else ""
+ALLOW_INCOMPLETE = str(config.get("allow_incomplete")).lower() in ("true", "yes")
 
 
 wildcard_constraints:

@@ -11,12 +11,13 @@ rule figures_country:
         "build/logs/figures_country/{country}.log",
     params:
         code=CODE,
-        incomplete=INCOMPLETE,
+        incomplete=ALLOW_INCOMPLETE,
+    threads: 1
     resources:
         mem_mb=1000,
-    shell:
-        '"{PY}" -m rcm_docs job country-figures --country {wildcards.country} --rows {input.rows}'
-        " --status {input.status} --out {output} {params.incomplete} 2>&1 | tee {log}"
+    run:
+        jobs.logged(log[0], jobs.country_figures, ".", wildcards.country, input.rows, input.status, output[0],
+                    params.incomplete)
 
 
 rule figures_regional:
@@ -29,5 +30,6 @@ rule figures_regional:
         "build/logs/figures_regional.log",
     params:
         code=CODE,
-    shell:
-        '"{PY}" -m rcm_docs job regional-figures --out {output} {input.countries} 2>&1 | tee {log}'
+    threads: 1
+    run:
+        jobs.logged(log[0], jobs.regional_figures, ".", input.countries, output[0])

@@ -8,8 +8,9 @@ rule manifest:
         "build/logs/manifest.log",
     params:
         code=CODE,
-    shell:
-        '"{PY}" -m rcm_docs job manifest --out {output} {input.documents} 2>&1 | tee {log}'
+    threads: 1
+    run:
+        jobs.logged(log[0], jobs.write_manifest, ".", input.documents, output[0])
 
 
 rule review_index:
@@ -23,6 +24,7 @@ rule review_index:
         "build/logs/review_index.log",
     params:
         code=CODE,
-        previous=f'--previous "{config["previous"]}"' if config.get("previous") else "",
-    shell:
-        '"{PY}" -m rcm_docs job index --out {output} {params.previous} {input.status} 2>&1 | tee {log}'
+        previous=config.get("previous") or "",
+    threads: 1
+    run:
+        jobs.logged(log[0], review.write_index, ".", input.status, output[0], params.previous or None)

@@ -10,9 +10,9 @@ rule merge_plan:
         "build/logs/merge_plan.log",
     params:
         code=CODE,
-        incomplete=INCOMPLETE,
+        incomplete=ALLOW_INCOMPLETE,
+    threads: 1
     resources:
         mem_mb=1500,
-    shell:
-        '"{PY}" -m rcm_docs job merge-plan --rows {input.rows} --status {input.status}'
-        " --csv {output.csv} --xlsx {output.xlsx} {params.incomplete} 2>&1 | tee {log}"
+    run:
+        jobs.logged(log[0], jobs.merge_plan, ".", input.rows, input.status, output.csv, output.xlsx, params.incomplete)

@@ -15,9 +15,10 @@ rule render_rrp:
         "build/logs/render_rrp/{doc}.log",
     params:
         code=CODE,
-        templates=" ".join(TEMPLATE_DIRS),
+        templates=TEMPLATE_DIRS,
+    threads: 1
     resources:
         mem_mb=1000,
-    shell:
-        '"{PY}" -m rcm_docs job render --doc {wildcards.doc} --figures {input.figures} --md {output.md}'
-        " --docx {output.docx} --pdf {output.pdf} --templates {params.templates} 2>&1 | tee {log}"
+    run:
+        jobs.logged(log[0], jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates)

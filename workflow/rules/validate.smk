@@ -10,13 +10,13 @@ rule validate_submissions:
         reports=directory("build/reports/{country}"),
     log:
         "build/logs/validate_submissions/{country}.log",
-    resources:
-        mem_mb=1000,
     params:
         code=CODE,
-    shell:
-        '"{PY}" -m rcm_docs job validate-country --country {wildcards.country} --rows {output.rows}'
-        " --status {output.status} --reports {output.reports} 2>&1 | tee {log}"
+    threads: 1
+    resources:
+        mem_mb=1000,
+    run:
+        jobs.logged(log[0], jobs.validate_country, ".", wildcards.country, output.rows, output.status, output.reports)
 
 
 rule validate_summary:
@@ -31,5 +31,6 @@ rule validate_summary:
         "build/logs/validate_summary.log",
     params:
         code=CODE,
-    shell:
-        '"{PY}" -m rcm_docs job summary --md {output.md} --html {output.html} {input.status} 2>&1 | tee {log}'
+    threads: 1
+    run:
+        jobs.logged(log[0], jobs.validation_summary, ".", input.status, output.md, output.html)
