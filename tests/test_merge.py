@@ -33,7 +33,7 @@ def test_rows_csv_round_trips_text_and_numbers(tmp_path):
     assert back.loc[0, "budget_usd"] == 1500.5 and pd.isna(back.loc[0, "cva_usd"])
 
 
-def test_xlsx_is_byte_identical_across_writes_and_defuses_formulas(tmp_path):
+def test_xlsx_is_byte_identical_across_writes_and_keeps_formulas_as_text(tmp_path):
     df = pd.DataFrame({"activity": ["=1+1", "ok"], "budget_usd": [1.0, 2.0]})
     write_xlsx({"rows": df}, tmp_path / "a.xlsx", 1_700_000_000)
     write_xlsx({"rows": df}, tmp_path / "b.xlsx", 1_700_000_000)
@@ -41,7 +41,10 @@ def test_xlsx_is_byte_identical_across_writes_and_defuses_formulas(tmp_path):
     import openpyxl
 
     cell = openpyxl.load_workbook(tmp_path / "a.xlsx")["rows"]["A2"]
-    assert cell.data_type == "s" and cell.value == "'=1+1"
+    assert cell.data_type == "s" and cell.value == "=1+1"  # stored as text: shown, never run
+    import zipfile
+
+    assert b"<f>" not in zipfile.ZipFile(tmp_path / "a.xlsx").read("xl/worksheets/sheet1.xml")
 
 
 def test_partner_registry_duplicates_and_blank_types_are_refused_with_lines(tmp_path):
