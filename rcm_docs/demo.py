@@ -139,12 +139,15 @@ def _round(x: float, step: int) -> int:
 def _admin1(code: str, rng: random.Random) -> list[str]:
     if code in ADMIN1:
         return ADMIN1[code]
-    return [f"{country_name(code)} region {i}" for i in range(1, rng.randint(4, 8))]
+    return [f"{country_name(code)} region {i}" for i in range(1, rng.randint(6, 14))]
 
 
 def _rows_for(country: str, sector: str, partners, areas, rng: random.Random, per_file: int) -> list[dict]:
     rows, seen = [], set()
-    orgs = rng.sample(partners, k=min(len(partners), rng.randint(4, 7)))
+    k = rng.randint(4, 7)
+    # Enough organisations that the requested rows exist as distinct organisation x activity x area.
+    k = max(k, -(-per_file * 3 // (2 * 3 * (len(areas) + 1))))
+    orgs = rng.sample(partners, k=min(len(partners), k))
     attempts = 0
     while len(rows) < per_file and attempts < per_file * 20:
         attempts += 1
@@ -210,6 +213,9 @@ def _write_xlsx(path: Path, rows: list[dict], title: str) -> None:
         sub.append([r[h] if r[h] != "" else None for h in headers])
     wb.properties.creator = "rcm-docs demo"
     wb.save(path)
+    from .render import normalise_zip
+
+    normalise_zip(path, 1767225600)  # fixed stamp: the same demo arguments give the same bytes
 
 
 OVERVIEW = """\
@@ -239,7 +245,7 @@ TOPICS = {"PRO": "documentation and protection services", "EDU": "access to scho
           "CCS": "coordination and information", "CPR": "child protection"}
 
 
-def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: int = 40, rows: int = 600,
+def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: int = 46, rows: int = 600,
              seed: int = 2026, xlsx_share: float = 0.35) -> Path:
     """Write a complete workspace under root/inputs; the same arguments give the same files."""
     rng = random.Random(seed)
