@@ -259,3 +259,21 @@ def write_manifest(root, outputs: list, out_json) -> dict:
     }
     _json(out_json, manifest)
     return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m rcm_docs.jobs STEP LOG JSON-KWARGS`: run a step in its own process. For heavy
+    pure-Python steps (the merged XLSX), so they do not hold the GIL the threaded steps need."""
+    import sys
+
+    step, log, kwargs = (argv or sys.argv[1:])[:3]
+    try:
+        logged(log, globals()[step], **json.loads(kwargs))
+    except Exception as e:
+        print(f"rcm-docs: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

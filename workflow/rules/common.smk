@@ -2,6 +2,8 @@
 # threads of one process (no interpreter start or pandas import per step).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
+import json
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -25,6 +27,7 @@ if _stray:
 TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
 # Every job reruns when rcm-docs' own code changes, not only when its inputs do (a params trigger).
 CODE = code_version()
+PY = f'"{sys.executable}"'
 ALLOW_INCOMPLETE = str(config.get("allow_incomplete")).lower() in ("true", "yes")
 
 
