@@ -245,6 +245,30 @@ TOPICS = {"PRO": "documentation and protection services", "EDU": "access to scho
           "CCS": "coordination and information", "CPR": "child protection"}
 
 
+DONORS = ["United States of America", "European Union", "Germany", "Canada", "United Kingdom", "Japan", "Norway",
+          "Sweden", "Switzerland", "Central Emergency Response Fund", "Private donors"]
+
+
+def _funding(inputs: Path, planned: list, rng: random.Random) -> None:
+    """Contributions covering roughly a third of the requirements, some earmarked by sector, some pledged only."""
+    import csv
+
+    folder = inputs / "funding"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "contributions.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["donor", "organisation", "country", "sector", "amount_usd", "date", "status"])
+        for country, sector, org, budget in planned:
+            if rng.random() < 0.45:
+                status = rng.choices(["paid", "committed", "pledged"], [5, 3, 2])[0]
+                amount = _round(budget * rng.uniform(0.3, 0.9), 1000) or 1000
+                month = rng.randint(1, 10)
+                w.writerow([rng.choice(DONORS), org, country, sector if rng.random() < 0.7 else "", amount,
+                            f"2026-{month:02d}-{rng.randint(1, 28):02d}", status])
+        for org in ("UNHCR", "IOM"):
+            w.writerow([rng.choice(DONORS), org, "regional", "", _round(rng.uniform(1e6, 4e6), 1000), "2026-03-01", "paid"])
+
+
 def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: int = 46, rows: int = 600,
              seed: int = 2026, xlsx_share: float = 0.35) -> Path:
     """Write a complete workspace under root/inputs; the same arguments give the same files."""
@@ -286,12 +310,14 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
                 cur = _round(base * share * rng.uniform(0.8, 1.2), 100)
                 w.writerow([c, g, cur, _round(cur * rng.uniform(1.02, 1.12), 100)])
     per_file = max(1, rows // (countries * sectors))
+    planned = []  # (country, sector, organisation, budget): what donors fund below
     for c in codes:
         areas = _admin1(c, rng)
         folder = inputs / "submissions" / c
         folder.mkdir(parents=True, exist_ok=True)
         for code, name in sector_list:
             data = _rows_for(c, code, partner_list, areas, rng, per_file)
+            planned += [(c, code, r["organisation"], r["budget_usd"]) for r in data]
             if rng.random() < xlsx_share:
                 _write_xlsx(folder / f"{code}.xlsx", data, f"{name} sector submission - {country_name(c)}")
             else:
@@ -302,6 +328,7 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
         for code, name in sector_list:
             if rng.random() < 0.85:
                 (narr / f"{code}.md").write_text(SECTOR_NARRATIVE.format(name=country_name(c), topic=TOPICS[code]), encoding="utf-8")
+    _funding(inputs, planned, random.Random(seed + 1))
     regional = inputs / "narratives" / "regional"
     regional.mkdir(parents=True, exist_ok=True)
     (regional / "overview.md").write_text(textwrap.dedent("""\

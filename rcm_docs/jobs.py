@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .plan import Plan, load_plan
-from .workspace import atomic_write_text, find_template, narrative_path, submission_files
+from .workspace import atomic_write_text, find_template, funding_files, narrative_path, submission_files
 
 
 class IncompleteError(Exception):
@@ -115,7 +115,7 @@ def _gate(statuses: list[dict], allow_incomplete: bool, what: str) -> list[str]:
     if rejected and not allow_incomplete:
         lines = "\n".join(f"  - {f}: {s['errors']} error(s); see {s['report']}" for f, s in rejected)
         raise IncompleteError(
-            f"{what} is not built: it depends on rejected submission(s):\n{lines}\n"
+            f"{what}: not built, because it depends on rejected file(s):\n{lines}\n"
             "Fix them and run snakemake again, or build drafts anyway with --config allow_incomplete=true.")
     return [f for f, _ in rejected]
 
@@ -193,21 +193,32 @@ def pending_narratives(root, plan: Plan) -> list[str]:
     return out
 
 
-def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list) -> None:
-    """One document (a country chapter or the regional plan) as Markdown, DOCX and PDF."""
+DOCUMENT_KINDS = {
+    # kind: (template, title of a country's document, title of the regional one)
+    "rrp": ("rrp.md.j2", "{name}: country chapter", "{short}: regional plan"),
+    "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
+}
+
+
+def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
+                    kind: str = "rrp", funding_json=None) -> None:
+    """One document (a country's or the region's) as Markdown, DOCX and PDF."""
     from .fmt import date
     from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
 
     plan = _plan(root)
     fig = json.loads(Path(figures_json).read_text())
+    funding = json.loads(Path(funding_json).read_text()) if funding_json else None
     dirs = [Path(d) for d in template_dirs]
     regional = doc == "regional"
     name = "Regional" if regional else plan.country_name(doc)
-    title = f"{plan.short_title}: regional plan" if regional else f"{name}: country chapter"
-    context = {"plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name,
-               "title": title, "narratives": narratives(root, plan, doc),
-               "incomplete": fig.get("incomplete", [])}
-    md = render_markdown(environment(dirs), "rrp.md.j2", context)
+    template, country_title, regional_title = DOCUMENT_KINDS[kind]
+    title = (regional_title if regional else country_title).format(name=name, short=plan.short_title)
+    incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", [])))
+    context = {"plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
+               "narratives": narratives(root, plan, doc), "incomplete": incomplete,
+               "funding": funding}
+    md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
     header = f"{plan.short_title} | {name}"
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch)
@@ -217,6 +228,57 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
                     plan.epoch)
 
 
+def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
+    """Every funding file checked like a submission; accepted rows -> rows_out. Never fails on bad data."""
+    import pandas as pd
+
+    from .funding import validate_funding as check
+    from .read import read_partners
+    from .report import submission_report, to_html
+    from .validate import Registry
+
+    plan = _plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    frames, subs = [], []
+    for path in funding_files(root):
+        display = _rel(root, path)
+        result = check(path, plan, registry, display)
+        report = reports_dir / f"{path.name}.md"
+        text = submission_report(result, "all countries", "funding")
+        atomic_write_text(report, text)
+        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
+        frames.append(result.rows)
+        subs.append({"file": display, "sector": "funding", "verdict": result.verdict, "rows": result.data_rows,
+                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else pd.DataFrame(
+        columns=["donor", "organisation", "organisation_type", "country", "sector", "amount_usd", "status", "date",
+                 "source_file", "source_row"])
+    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
+    status = {"country": "funding", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    _json(status_out, status)
+    return status
+
+
+def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
+    """Funding against requirements for one document (a country or the region), from its figures file."""
+    import pandas as pd
+
+    from .funding import funding_figures as compute
+
+    plan = _plan(root)
+    status = json.loads(Path(status_json).read_text())
+    incomplete = _gate([status], allow_incomplete, "Funding figures (key points, sitreps, donor packs)")
+    rows = pd.read_csv(rows_csv, dtype={"country": str, "sector": str, "status": str, "donor": str,
+                                        "organisation_type": str}, keep_default_na=False)
+    rows["amount_usd"] = pd.to_numeric(rows["amount_usd"], errors="coerce")
+    doc = Path(figures_json).stem
+    out = {**compute(plan, rows, {doc: json.loads(Path(figures_json).read_text())})[doc], "incomplete": incomplete}
+    _json(out_json, out)
+    return out
+
+
 def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
     from .report import summary_report, to_html
 
@@ -224,6 +286,8 @@ def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
     statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
     missing = []
     for st in statuses:
+        if st["country"] not in plan.country_codes:
+            continue  # funding files: no sector is expected of them
         have = {s["sector"] for s in st["submissions"]}
         missing += [f"{plan.country_name(st['country'])}: {plan.sector_name(s)} (`inputs/submissions/{st['country']}/{s}.csv` or `.xlsx`)"
                     for s in plan.sector_codes if s not in have]

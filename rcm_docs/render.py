@@ -207,6 +207,15 @@ def normalise_zip(path: str | Path, epoch: int) -> None:
 
 # ---- PDF ----
 
+_GLUED = re.compile(r"(?<!\\)\](?=[.(\[])")
+
+
+def end_embedded_expressions(typst_source: str) -> str:
+    """pandoc writes '**Needs**.The' as '#strong[Needs].The', which Typst reads as a field access (and
+    '**x**(y)' as a call): a ';' after the content block ends the expression, as Typst intends."""
+    return _GLUED.sub("];", typst_source)
+
+
 def font_dirs() -> list[str]:
     import font_lato
 
@@ -227,7 +236,7 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     extra = ["--template", str(typst_template)]
     for k, v in sorted(variables.items()):
         extra += ["-V", f"{k}={v}"]
-    source = _pandoc(md, "typst", extra)
+    source = end_embedded_expressions(_pandoc(md, "typst", extra))
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     with _compiler_lock:

@@ -20,6 +20,13 @@ def submission_files(root: str | Path, country: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
 
 
+def funding_files(root: str | Path) -> list[Path]:
+    folder = Path(root) / "inputs" / "funding"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
+
+
 def stray_files(root: str | Path, countries: list[str]) -> list[str]:
     """Files under inputs/submissions that no rule would read: a drop that would silently vanish."""
     base = Path(root) / "inputs" / "submissions"

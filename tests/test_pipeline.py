@@ -3,6 +3,7 @@ import json
 import shutil
 
 import docx
+import pytest
 import pandas as pd
 import pymupdf
 
@@ -68,9 +69,12 @@ def test_merged_rows_carry_provenance(built):
 def test_rebuild_from_scratch_is_byte_identical(built, tmp_path):
     again = copy_fixture(tmp_path / "again")
     assert snakemake(again).returncode == 0
-    for sub in ("rrp", "plan", "figures", "data"):
-        for f in sorted((built / "build" / sub).iterdir()):
-            assert f.read_bytes() == (again / "build" / sub / f.name).read_bytes(), f
+    files = sorted(p.relative_to(built / "build") for p in (built / "build").rglob("*")
+                   if p.is_file() and "logs" not in p.parts)
+    assert {"manifest.json", "index.html", "rrp/regional.pdf", "keypoints/KEN.docx", "plan/plan_rows.xlsx",
+            "reports/UGA/PRO.csv.html"} <= {f.as_posix() for f in files}
+    for f in files:
+        assert (built / "build" / f).read_bytes() == (again / "build" / f).read_bytes(), f
 
 
 def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(tmp_path):
@@ -142,7 +146,7 @@ def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
     regional = json.loads((ws / "build/figures/regional.json").read_text())
     assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)
     summary = (ws / "build/reports/summary.md").read_text()
-    assert "40 submission(s): 40 accepted, 0 rejected." in summary
+    assert "41 submission(s): 41 accepted, 0 rejected." in summary  # 40 sector files and the funding file
     for code in regional["countries"]:
         chapter = dict(table_with_caption(ws / f"build/rrp/{code['code']}.docx", "At a glance"))
         assert chapter["Total financial requirements"] == f"USD {round(code['requirements']):,}"
@@ -214,3 +218,30 @@ def test_review_page_links_every_document_and_report_relative_to_build(built):
     assert "reports/KEN/EDU.xlsx.html" in links
     assert all((built / "build" / link).exists() for link in links)
     assert page.count("<td class='ok'>accepted</td>") == 3
+
+
+@pytest.mark.parametrize("doc", ["KEN", "UGA", "regional"])
+def test_key_points_agree_with_the_chapter_and_the_funding_files(built, doc):
+    chapter = dict(table_with_caption(built / f"build/rrp/{doc}.docx", "At a glance"))
+    key = dict(table_with_caption(built / f"build/keypoints/{doc}.docx", "Key figures"))
+    assert key["Financial requirements"] == chapter["Total financial requirements"]
+    for row in ("People targeted: refugees and migrants", "People targeted: host community", "Appealing partners"):
+        assert key[row] == chapter[row]
+    funded = {"KEN": 400_000, "UGA": 40_000, "regional": 640_000}[doc]  # committed + paid; pledges excluded
+    requirements = {"KEN": KEN_REQ, "UGA": UGA_REQ, "regional": KEN_REQ + UGA_REQ}[doc]
+    assert key["Funded (committed and paid)"] == f"USD {funded:,}"
+    assert key["Funding gap"] == f"USD {requirements - funded:,}"
+    pdf = pymupdf.open(built / f"build/keypoints/{doc}.pdf")
+    assert pdf.page_count == 1 and "Key points" in pdf[0].get_text()
+
+
+def test_rejected_funding_file_blocks_key_points_but_not_chapters(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    with open(ws / "inputs/funding/contributions.csv", "a") as f:
+        f.write("Mystery donor,Nobody Org,KEN,PRO,-10,2026-01-01,paid\n")
+    result = snakemake(ws, "--keep-going")
+    assert result.returncode != 0
+    assert "inputs/funding/contributions.csv: 2 error(s)" in result.stdout + result.stderr
+    assert (ws / "build/rrp/KEN.docx").exists() and not (ws / "build/keypoints/KEN.docx").exists()
+    report = (ws / "build/reports/funding/contributions.csv.md").read_text()
+    assert "'Nobody Org' (the recipient) is not in the partner registry" in report

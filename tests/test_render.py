@@ -63,3 +63,19 @@ def test_table_head_widths_are_relative_and_wider_than_pandoc_columns():
     left, right = sep.strip("|").split("|")
     assert left.startswith(":") and right.endswith(":")
     assert len(left) == 3 * len(right) and len(sep) > 72
+
+
+@pytest.mark.parametrize("narrative,visible", [
+    ("**Needs**.The registration backlog", "Needs.The registration backlog"),
+    ("**Partners**(12) and *areas*[3]", "Partners(12) and areas[3]"),
+])
+def test_bold_glued_to_punctuation_compiles_to_pdf_as_written(tmp_path, narrative, visible):
+    import pymupdf
+
+    from conftest import ROOT
+    from rcm_docs.render import markdown_to_pdf
+
+    out = tmp_path / "n.pdf"
+    markdown_to_pdf(narrative + "\n", out, ROOT / "templates/rrp.typ",
+                    {"header": "h", "header-right": "r", "as-of": "a", "year": "2026", "month": "1", "day": "1"}, 0)
+    assert visible in pymupdf.open(out)[0].get_text().replace("\n", " ")

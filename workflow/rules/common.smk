@@ -11,7 +11,7 @@ from snakemake.utils import validate
 
 from rcm_docs import jobs, review
 from rcm_docs.plan import PlanError, load_plan
-from rcm_docs.workspace import code_version, narrative_path, stray_files, submission_files, template_dirs
+from rcm_docs.workspace import code_version, funding_files, narrative_path, stray_files, submission_files, template_dirs
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -40,6 +40,10 @@ def get_submissions(wildcards):
     return [str(p) for p in submission_files(".", wildcards.country)]
 
 
+def get_funding(wildcards):
+    return [str(p) for p in funding_files(".")]
+
+
 def get_gazetteer(wildcards):
     return [p for p in ["inputs/gazetteer.csv"] if Path(p).is_file()]
 
@@ -63,6 +67,7 @@ def get_all_narratives(wildcards):
 def get_documents():
     return (
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
+        + expand("build/keypoints/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )
 

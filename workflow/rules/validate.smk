@@ -21,7 +21,7 @@ rule validate_submissions:
 
 rule validate_summary:
     input:
-        status=expand("build/data/{country}.status.json", country=COUNTRIES),
+        status=expand("build/data/{country}.status.json", country=COUNTRIES) + ["build/data/funding.status.json"],
         narratives=get_all_narratives,
         plan="inputs/plan.yaml",
     output:
