@@ -215,17 +215,35 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
     title = (regional_title if regional else country_title).format(name=name, short=plan.short_title)
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", [])))
-    context = {"plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
+    charts_root = Path(out_md).parent.parent / "charts"
+    charts = _charts(plan, fig, charts_root / doc, kind) if charts_dir_wanted(kind) else {}
+    context = {"charts": {k: {"src": f"../charts/{doc}/{Path(v['png']).name}", "title": v["title"]} for k, v in charts.items()},
+               "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
                "narratives": narratives(root, plan, doc), "incomplete": incomplete,
                "funding": funding}
     md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
     header = f"{plan.short_title} | {name}"
-    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch)
+    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
                     {"header": plan.short_title, "header-right": name, "as-of": date(plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
-                    plan.epoch)
+                    plan.epoch, charts_root)
+
+
+def charts_dir_wanted(kind: str) -> bool:
+    return kind == "rrp"
+
+
+def _charts(plan: Plan, fig: dict, folder: Path, kind: str) -> dict:
+    """The document's charts (SVG and PNG) with their alt text beside them, in its own folder."""
+    from .charts import charts_for
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart")
+    for chart in made.values():
+        atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
+    return made
 
 
 def validate_funding(root, rows_out, status_out, reports_dir) -> dict:

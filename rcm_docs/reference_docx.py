@@ -84,6 +84,7 @@ def build(path: str | Path) -> None:
         _set_font(doc.styles[name], size=size, color=color, bold=name not in ("Subtitle",))
     _set_font(doc.styles["Date"], size=10, color=GREY)
     _set_font(doc.styles["Table Caption"], size=9, color=NAVY, bold=True)
+    _set_font(doc.styles["Image Caption"], size=9, color=NAVY, bold=True)
     doc.styles["Table Caption"].paragraph_format.keep_with_next = True
     from docx.enum.style import WD_STYLE_TYPE
 

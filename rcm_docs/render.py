@@ -65,6 +65,33 @@ def demote_headings(markdown: str, by: int) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+# ---- Charts ----
+# A chart is written in the Markdown as ![Title](../charts/<name>.png), so the Markdown twin shows it.
+# pandoc runs sandboxed (a narrative must not pull local files into a document), so it cannot read the
+# image itself: the line becomes a placeholder, and the chart goes in after pandoc (PNG in DOCX, SVG in PDF).
+_CHART = re.compile(r"^!\[([^\]\n]+)\]\(\.\./charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
+
+
+def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[tuple[str, str, Path]]]:
+    """Chart lines -> placeholders; returns (markdown, [(placeholder, title, png path)])."""
+    found = []
+
+    def swap(m):
+        png = (charts_dir / f"{m.group(2)}.png") if charts_dir else None
+        if png is None or not png.is_file():
+            return m.group(0)
+        token = f"RCMCHART{len(found) + 1}X"
+        found.append((token, m.group(1), png))
+        return token
+
+    return _CHART.sub(swap, md), found
+
+
+def _chart_alt(png: Path) -> str:
+    alt = png.with_suffix(".alt.txt")
+    return alt.read_text(encoding="utf-8").strip() if alt.is_file() else ""
+
+
 # ---- DOCX ----
 
 def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, epoch: int | None = None) -> str:
@@ -85,13 +112,15 @@ def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, e
     return result.stdout.decode("utf-8")
 
 
-def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int) -> None:
+def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int,
+                     charts_dir: Path | None = None) -> None:
     """Pandoc with the branded reference.docx, then the touches pandoc cannot do: running header,
-    page numbers, 'Table N:' captions. Written to a temporary name first and moved into place."""
+    page numbers, 'Table N:' captions, charts. Written to a temporary name first and moved into place."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
+    md, charts = _take_charts(md, charts_dir)
     _pandoc(md, "docx", ["--reference-doc", str(reference_docx), "--number-sections"], outputfile=str(tmp), epoch=epoch)
-    _finish_docx(tmp, header)
+    _finish_docx(tmp, header, charts)
     normalise_zip(tmp, epoch)
     os.replace(tmp, out)
 
@@ -162,7 +191,27 @@ def _caption_label(paragraph, n: int) -> None:
             paragraph._p.append(el)
 
 
-def _finish_docx(path: Path, header: str) -> None:
+def _insert_chart(doc, paragraph, n: int, title: str, png: Path) -> None:
+    """The placeholder paragraph becomes the picture (with alt text), captioned 'Figure N: title' above it."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Cm
+
+    caption = paragraph.insert_paragraph_before(style=doc.styles["Image Caption"])
+    caption.paragraph_format.keep_with_next = True
+    ns = nsdecls("w")
+    for xml in (f'<w:r {ns}><w:t xml:space="preserve">Figure </w:t></w:r>',
+                f'<w:fldSimple {ns} w:instr=" SEQ Figure \\* ARABIC "><w:r><w:t>{n}</w:t></w:r></w:fldSimple>',
+                f'<w:r {ns}><w:t xml:space="preserve">: </w:t></w:r>'):
+        caption._p.append(parse_xml(xml))
+    caption.add_run(title)
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    picture = paragraph.add_run().add_picture(str(png), width=Cm(17))
+    picture._inline.find(qn("wp:docPr")).set("descr", _chart_alt(png) or title)
+
+
+def _finish_docx(path: Path, header: str, charts: list | None = None) -> None:
     """Running header, page numbers on every page, 'Table N:' captions as SEQ fields, table touches."""
     import docx
 
@@ -181,6 +230,10 @@ def _finish_docx(path: Path, header: str) -> None:
             _caption_label(p, n)
     for table in doc.tables:
         _finish_table(table)
+    tokens = {token: (i, title, png) for i, (token, title, png) in enumerate(charts or [], start=1)}
+    for p in list(doc.paragraphs):
+        if p.text.strip() in tokens:
+            _insert_chart(doc, p, *tokens[p.text.strip()])
     doc.save(str(path))
 
 
@@ -226,8 +279,14 @@ _compiler = None
 _compiler_lock = threading.Lock()  # one warm typst compiler shared by the build's threads
 
 
-def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int) -> None:
-    """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused)."""
+def _typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,
+                    charts_dir: Path | None = None) -> None:
+    """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused).
+    Charts go in as SVG (vector, crisp at any zoom), read from charts_dir as Typst's project root."""
     import datetime as dt
 
     import typst
@@ -236,14 +295,20 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     extra = ["--template", str(typst_template)]
     for k, v in sorted(variables.items()):
         extra += ["-V", f"{k}={v}"]
+    md, charts = _take_charts(md, charts_dir)
     source = end_embedded_expressions(_pandoc(md, "typst", extra))
+    for token, title, png in charts:
+        svg = png.with_suffix(".svg").relative_to(charts_dir).as_posix()
+        figure = (f"#figure(image({_typst_string('/' + svg)}, width: 100%, "
+                  f"alt: {_typst_string(_chart_alt(png) or title)}), caption: {_typst_string(title)}, kind: image)")
+        source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     with _compiler_lock:
         if _compiler is None:
             _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
         try:
-            pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf",
+            pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf", root=str(charts_dir) if charts else None,
                                     timestamp=dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
         except typst.TypstError as e:
             raise RenderError(f"typst: {e.message} {e.hints}") from None

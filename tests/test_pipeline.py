@@ -245,3 +245,17 @@ def test_rejected_funding_file_blocks_key_points_but_not_chapters(tmp_path):
     assert (ws / "build/rrp/KEN.docx").exists() and not (ws / "build/keypoints/KEN.docx").exists()
     report = (ws / "build/reports/funding/contributions.csv.md").read_text()
     assert "'Nobody Org' (the recipient) is not in the partner registry" in report
+
+
+def test_charts_are_in_both_formats_with_alt_text_from_the_same_figures(built):
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(built / "build/rrp/regional.docx"))
+    alts = [el.get("descr") for el in d.element.body.iter(qn("wp:docPr"))]
+    assert len(alts) == 2  # requirements by country, by sector
+    assert "Kenya USD 1.3 million" in alts[0] and "Uganda USD 480,000" in alts[0]
+    captions = [p.text for p in d.paragraphs if p.style.name == "Image Caption"]
+    assert captions == ["Figure : Financial requirements by country", "Figure : Financial requirements by sector"]
+    text = "".join(p.get_text() for p in pymupdf.open(built / "build/rrp/regional.pdf"))
+    assert "Figure 1: Financial requirements by country" in text.replace("\n", " ")
+    assert (built / "build/charts/regional/chart-requirements_by_sector.svg").exists()

@@ -11,6 +11,7 @@ rule render_rrp:
         md="build/rrp/{doc}.md",
         docx="build/rrp/{doc}.docx",
         pdf="build/rrp/{doc}.pdf",
+        charts=directory("build/charts/{doc}"),
     log:
         "build/logs/render_rrp/{doc}.log",
     params:
