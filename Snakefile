@@ -16,6 +16,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/keypoints.smk"
+include: "workflow/rules/sitreps.smk"
 include: "workflow/rules/manifest.smk"
 
 

@@ -105,6 +105,10 @@ class Reason(str, Enum):
     BUDGET_BREAKDOWN_MISMATCH = "budget-breakdown-mismatch"
     DUPLICATE_ROW = "duplicate-row"
     COUNTRY_MISMATCH = "country-mismatch"
+    UNKNOWN_COUNTRY = "unknown-country"
+    UNKNOWN_SECTOR = "unknown-sector"
+    REACHED_BREAKDOWN_MISMATCH = "reached-breakdown-mismatch"
+    NOT_A_DATE = "not-a-date"
     SECTOR_MISMATCH = "sector-mismatch"
 
 
@@ -138,6 +142,10 @@ TITLES = {
     Reason.BUDGET_BREAKDOWN_MISMATCH: "in-kind plus CVA differ from the total budget",
     Reason.DUPLICATE_ROW: "row repeats an earlier row",
     Reason.COUNTRY_MISMATCH: "country column disagrees with the folder",
+    Reason.UNKNOWN_COUNTRY: "country is not a country of the plan",
+    Reason.UNKNOWN_SECTOR: "sector is not a sector of the plan",
+    Reason.REACHED_BREAKDOWN_MISMATCH: "people reached by population group differ from people reached",
+    Reason.NOT_A_DATE: "not a date (YYYY-MM-DD)",
     Reason.SECTOR_MISMATCH: "sector column disagrees with the file name",
 }
 

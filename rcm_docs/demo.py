@@ -269,6 +269,49 @@ def _funding(inputs: Path, planned: list, rng: random.Random) -> None:
             w.writerow([rng.choice(DONORS), org, "regional", "", _round(rng.uniform(1e6, 4e6), 1000), "2026-03-01", "paid"])
 
 
+PERIODS = (("2026-06", 0.35), ("2026-09", 0.6))  # reporting period, share of targets reached by then
+HIGHLIGHT = """\
+- Partners reached {reached} people with {topic} this month, most of them in the border areas.
+- Needs keep outpacing the response where new arrivals concentrate; funding shortfalls delay scale-up.
+"""
+
+
+def _sitreps(inputs: Path, activities: list[dict], codes: list[str], sectors, rng: random.Random) -> None:
+    """Two monthly periods: partners' progress against their targets, key figures, highlights."""
+    import csv
+
+    groups = [g["code"] for g in GROUPS]
+    for period, share in PERIODS:
+        folder = inputs / "sitreps" / period
+        (folder / "progress").mkdir(parents=True, exist_ok=True)
+        for c in codes:
+            rows = [a for a in activities if a["country"] == c and rng.random() < 0.8]
+            with (folder / "progress" / f"{c}.csv").open("w", encoding="utf-8", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(["country", "sector", "organisation", "activity", "indicator", "admin1", "reached"]
+                           + [f"reached_{g}" for g in groups])
+                for a in rows:
+                    parts = [int(a[f"target_{g}"] * min(1.1, share * rng.uniform(0.5, 1.5))) for g in groups]
+                    by_group = parts if rng.random() < 0.6 else [""] * len(groups)
+                    w.writerow([c, a["sector"], a["organisation"], a["activity"], a["indicator"], a["admin1"], sum(parts)]
+                               + by_group)
+        month_end = f"{period}-30"
+        with (folder / "figures.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["country", "figure", "value", "as_of", "source"])
+            arrivals_total = 0
+            for c in codes:
+                arrivals = _round(rng.uniform(2000, 40000), 10)
+                arrivals_total += arrivals
+                w.writerow([c, "New arrivals in the month", arrivals, month_end, "National migration authority (fictional)"])
+            w.writerow(["regional", "New arrivals in the month", arrivals_total, month_end, "Sum of national figures"])
+        for c in codes[:2] + ["regional"]:
+            (folder / "highlights" / c).mkdir(parents=True, exist_ok=True)
+            for code, name in sectors[:3]:
+                (folder / "highlights" / c / f"{code}.md").write_text(
+                    HIGHLIGHT.format(reached="several thousand", topic=TOPICS[code]), encoding="utf-8")
+
+
 def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: int = 46, rows: int = 600,
              seed: int = 2026, xlsx_share: float = 0.35) -> Path:
     """Write a complete workspace under root/inputs; the same arguments give the same files."""
@@ -311,6 +354,7 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
                 w.writerow([c, g, cur, _round(cur * rng.uniform(1.02, 1.12), 100)])
     per_file = max(1, rows // (countries * sectors))
     planned = []  # (country, sector, organisation, budget): what donors fund below
+    activities = []  # the rows themselves: what partners report progress against
     for c in codes:
         areas = _admin1(c, rng)
         folder = inputs / "submissions" / c
@@ -318,6 +362,7 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
         for code, name in sector_list:
             data = _rows_for(c, code, partner_list, areas, rng, per_file)
             planned += [(c, code, r["organisation"], r["budget_usd"]) for r in data]
+            activities += [dict(r, country=c, sector=code) for r in data]
             if rng.random() < xlsx_share:
                 _write_xlsx(folder / f"{code}.xlsx", data, f"{name} sector submission - {country_name(c)}")
             else:
@@ -329,6 +374,7 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
             if rng.random() < 0.85:
                 (narr / f"{code}.md").write_text(SECTOR_NARRATIVE.format(name=country_name(c), topic=TOPICS[code]), encoding="utf-8")
     _funding(inputs, planned, random.Random(seed + 1))
+    _sitreps(inputs, activities, codes, sector_list, random.Random(seed + 2))
     regional = inputs / "narratives" / "regional"
     regional.mkdir(parents=True, exist_ok=True)
     (regional / "overview.md").write_text(textwrap.dedent("""\

@@ -42,6 +42,13 @@ def date(d) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def month(d) -> str:
+    """2026-06-30 -> 'June 2026'"""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return f"{d:%B %Y}"
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~^$@\"])")
 
 

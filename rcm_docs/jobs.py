@@ -185,6 +185,20 @@ def narratives(root, plan: Plan, doc: str) -> dict:
     }
 
 
+def highlights(root, plan: Plan, doc: str, period: str) -> dict:
+    """inputs/sitreps/<period>/highlights/<doc>/<sector|overview>.md, as Markdown (headings demoted)."""
+    from .render import demote_headings
+
+    out = {}
+    for section in ["overview"] + plan.sector_codes:
+        out[section] = None
+        path = Path(root) / "inputs" / "sitreps" / period / "highlights" / doc / f"{section}.md"
+        if path.is_file() and path.read_text(encoding="utf-8-sig").strip():
+            text = re.sub(r"(?m)^(-{3,}|\.{3})\s*$", "* * *", path.read_text(encoding="utf-8-sig").strip())
+            out[section] = demote_headings(text, 2)
+    return out
+
+
 def pending_narratives(root, plan: Plan) -> list[str]:
     out = []
     for doc in plan.country_codes + ["regional"]:
@@ -197,11 +211,12 @@ DOCUMENT_KINDS = {
     # kind: (template, title of a country's document, title of the regional one)
     "rrp": ("rrp.md.j2", "{name}: country chapter", "{short}: regional plan"),
     "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
+    "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
 }
 
 
 def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
-                    kind: str = "rrp", funding_json=None) -> None:
+                    kind: str = "rrp", funding_json=None, sitrep_json=None) -> None:
     """One document (a country's or the region's) as Markdown, DOCX and PDF."""
     from .fmt import date
     from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
@@ -214,19 +229,23 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     name = "Regional" if regional else plan.country_name(doc)
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
     title = (regional_title if regional else country_title).format(name=name, short=plan.short_title)
-    incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", [])))
+    sitrep = json.loads(Path(sitrep_json).read_text()) if sitrep_json else None
+    incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
+                        | set((sitrep or {}).get("incomplete", [])))
     charts_root = Path(out_md).parent.parent / "charts"
     charts = _charts(plan, fig, charts_root / doc, kind) if charts_dir_wanted(kind) else {}
     context = {"charts": {k: {"src": f"../charts/{doc}/{Path(v['png']).name}", "title": v["title"]} for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
                "narratives": narratives(root, plan, doc), "incomplete": incomplete,
-               "funding": funding}
+               "funding": funding, "sitrep": sitrep,
+               "highlights": highlights(root, plan, doc, sitrep["period"]) if sitrep else {}}
     md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
     header = f"{plan.short_title} | {name}"
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
-                    {"header": plan.short_title, "header-right": name, "as-of": date(plan.as_of),
+                    {"header": plan.short_title, "header-right": name,
+                     "as-of": date(sitrep["period_end"] if sitrep else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
                     plan.epoch, charts_root)
 
@@ -295,6 +314,133 @@ def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_i
     out = {**compute(plan, rows, {doc: json.loads(Path(figures_json).read_text())})[doc], "incomplete": incomplete}
     _json(out_json, out)
     return out
+
+
+def sitrep_files(root, period: str) -> list[Path]:
+    folder = Path(root) / "inputs" / "sitreps" / period / "progress"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                  and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"))
+
+
+def validate_sitrep(root, period: str, rows_out, figures_out, status_out, reports_dir) -> dict:
+    """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data."""
+    import pandas as pd
+
+    from .progress import output_columns, read_key_figures, validate_progress
+    from .read import read_gazetteer, read_partners
+    from .report import submission_report, to_html
+    from .validate import Registry, Result
+
+    plan = _plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    frames, figures, subs = [], pd.DataFrame(), []
+    checks = [(p, "progress") for p in sitrep_files(root, period)]
+    fig_csv = Path(root) / "inputs" / "sitreps" / period / "figures.csv"
+    if fig_csv.is_file():
+        checks.append((fig_csv, "figures"))
+    for path, what in checks:
+        display = _rel(root, path)
+        if what == "progress":
+            rows, problems = validate_progress(path, plan, registry, gazetteer, display)
+            frames.append(rows)
+        else:
+            figures, problems = read_key_figures(path, plan, display)
+        result = Result(display, "", what, pd.DataFrame(), problems, 0)
+        report = reports_dir / f"{path.name}.md"
+        text = submission_report(result, f"reporting period {period}", what)
+        atomic_write_text(report, text)
+        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
+        subs.append({"file": display, "sector": what, "verdict": result.verdict, "rows": 0,
+                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
+        else pd.DataFrame(columns=output_columns(plan))
+    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(figures_out, figures.to_csv(index=False, lineterminator="\n") if not figures.empty
+                      else "country,figure,value,as_of,source,source_file,source_row\n")
+    status = {"country": f"sitrep {period}", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    _json(status_out, status)
+    return status
+
+
+def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete):
+    """What every document's sitrep figures share: the gate, funding by the end of the period, key figures."""
+    import calendar
+
+    import pandas as pd
+
+    plan = _plan(root)
+    incomplete = _gate([json.loads(Path(status_json).read_text()), json.loads(Path(funding_status_json).read_text())],
+                       allow_incomplete, f"Sitreps for {period}")
+    year, month = map(int, period.split("-"))
+    period_end = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
+    funding = pd.read_csv(funding_rows_csv, keep_default_na=False, dtype={"country": str, "sector": str, "status": str,
+                                                                          "donor": str, "organisation_type": str, "date": str})
+    funding["amount_usd"] = pd.to_numeric(funding["amount_usd"], errors="coerce")
+    funding = funding[(funding["date"] == "") | (funding["date"].str[:10] <= period_end)]
+    keyfigs = pd.read_csv(figures_csv, keep_default_na=False, dtype=str)
+    return plan, incomplete, period_end, funding, keyfigs
+
+
+def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, reports, incomplete) -> dict:
+    from .funding import funding_figures as funding_for
+
+    key = keyfigs[keyfigs["country"].str.lower() == doc.lower()] if not keyfigs.empty else keyfigs
+    return {"period": period, "period_end": period_end, "progress": progress,
+            "funding": funding_for(plan, funding, {doc: fig})[doc],
+            "key_figures": [{**r, "value": float(r["value"])} for r in key[["figure", "value", "as_of", "source"]].to_dict("records")],
+            "reports": reports, "incomplete": incomplete}
+
+
+def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, status_json, funding_rows_csv,
+                   funding_status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
+    """One country's sitrep figures for one period: reached against targets (consolidated, never summed
+    across sectors), funding received by the end of the period, the key figures with their sources."""
+    import pandas as pd
+
+    from .progress import progress_figures
+
+    plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
+        root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
+    rows = pd.read_csv(rows_csv, keep_default_na=False, dtype=str)
+    for c in rows.columns:
+        if c == "reached" or c.startswith("reached_"):
+            rows[c] = pd.to_numeric(rows[c].replace("", None), errors="coerce")
+    fig = json.loads(Path(figures_json).read_text())
+    data = _sitrep_doc(plan, country, fig, progress_figures(plan, country, rows, fig), funding, keyfigs, period,
+                       period_end, int((rows["country"] == country).sum()), incomplete)
+    _json(out_json, data)
+    return data
+
+
+def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_json, funding_rows_csv,
+                    funding_status_json, regional_json, out_json, allow_incomplete: bool = False) -> dict:
+    """The regional sitrep: countries' consolidated reach adds up (different countries, different people)."""
+    plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
+        root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
+    parts = [json.loads(Path(p).read_text()) for p in country_jsons]
+    by_code = {Path(p).stem: d for p, d in zip(country_jsons, parts)}
+    parts = [by_code[c]["progress"] for c in plan.country_codes]
+
+    def pct(reached, target):
+        return round(100 * reached / target, 1) if target else None
+
+    sectors = []
+    for i, s in enumerate(plan.sectors):
+        reached, target = sum(p["sectors"][i]["reached"] for p in parts), sum(p["sectors"][i]["targeted"] for p in parts)
+        sectors.append({"code": s.code, "name": s.name, "reached": reached, "targeted": target,
+                        "reported": any(p["sectors"][i]["reported"] for p in parts), "percent_reached": pct(reached, target)})
+    reached, target = sum(p["reached"] for p in parts), sum(p["targeted"] for p in parts)
+    progress = {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": pct(reached, target),
+                "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}
+    data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
+                       period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete)
+    _json(out_json, data)
+    return data
 
 
 def validation_summary(root, status_jsons: list, out_md, out_html) -> None:

@@ -12,6 +12,7 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
+from .contract import TITLES as CONTRACT_TITLES
 from .contract import BASE_COLUMNS, NATIONAL_AREAS, Column, Reason, Severity, header_lookup, normalise_header, target_column
 from .figures import _people, consolidate
 from .plan import Plan
@@ -19,21 +20,8 @@ from .read import EmptyFile, ReadError, RefusedFile, column_letter, read_submiss
 from .validate import Problem, Registry, _Checker, _key, _number_fix, _parse_numbers, _text, _texts
 
 
-class ProgressReason(str, Enum):
-    """Reasons contract.Reason lacks; they belong there once reports print progress problems."""
-
-    UNKNOWN_COUNTRY = "unknown-country"
-    UNKNOWN_SECTOR = "unknown-sector"
-    REACHED_BREAKDOWN_MISMATCH = "reached-breakdown-mismatch"
-    NOT_A_DATE = "not-a-date"
-
-
-TITLES = {
-    ProgressReason.UNKNOWN_COUNTRY: "country is not a country of the plan",
-    ProgressReason.UNKNOWN_SECTOR: "sector is not a sector of the plan",
-    ProgressReason.REACHED_BREAKDOWN_MISMATCH: "people reached by population group differ from people reached",
-    ProgressReason.NOT_A_DATE: "not a date (YYYY-MM-DD)",
-}
+ProgressReason = Reason  # the progress-only reasons live in the contract with the others
+TITLES = CONTRACT_TITLES
 _BASE = {c.name: c for c in BASE_COLUMNS}
 _TOTAL = "_reached"  # no plan group code starts with '_', so the total can ride through consolidate
 

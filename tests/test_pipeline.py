@@ -259,3 +259,21 @@ def test_charts_are_in_both_formats_with_alt_text_from_the_same_figures(built):
     text = "".join(p.get_text() for p in pymupdf.open(built / "build/rrp/regional.pdf"))
     assert "Figure 1: Financial requirements by country" in text.replace("\n", " ")
     assert (built / "build/charts/regional/chart-requirements_by_sector.svg").exists()
+
+
+def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built):
+    # KEN: PRO Turkana max(6,000, 2,500); EDU Turkana 4,000 + Garissa 1,000; all sectors: Turkana 6,000 + Garissa 1,000.
+    ken = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "People reached against targets")
+    assert ken[1] == ["Protection", "14,500", "6,000", "41%"]
+    assert ken[2] == ["Education", "15,000", "5,000", "33%"]
+    assert ken[-1] == ["All sectors (consolidated)", "17,500", "7,000", "40%"]
+    regional = table_with_caption(built / "build/sitreps/2026-03/regional.docx", "People reached against targets")
+    assert regional[-1] == ["All sectors (consolidated)", "49,500", "12,000", "24%"]  # countries add up
+    funding = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "Funding by sector")
+    key = dict(table_with_caption(built / "build/keypoints/KEN.docx", "Key figures"))
+    assert f"USD {funding[-1][2]}" == key["Funded (committed and paid)"] == "USD 400,000"
+    assert f"USD {funding[-1][1]}" == key["Financial requirements"]
+    figures = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "Key figures")
+    assert figures[1] == ["New arrivals in the month", "1,200", "31 March 2026", "Government of Kenya (test)"]
+    md = (built / "build/sitreps/2026-03/KEN.md").read_text()
+    assert "Registration resumed in **Turkana**" in md

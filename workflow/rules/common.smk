@@ -3,6 +3,7 @@
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,9 +32,13 @@ PY = f'"{sys.executable}"'
 ALLOW_INCOMPLETE = str(config.get("allow_incomplete")).lower() in ("true", "yes")
 
 
+PERIODS = sorted(p.name for p in Path("inputs/sitreps").glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
+
+
 wildcard_constraints:
     country="|".join(COUNTRIES),
     doc="|".join(DOCS),
+    period=r"\d{4}-\d{2}",
 
 
 def get_submissions(wildcards):
@@ -42,6 +47,15 @@ def get_submissions(wildcards):
 
 def get_funding(wildcards):
     return [str(p) for p in funding_files(".")]
+
+
+def get_sitrep_inputs(wildcards):
+    return [str(p) for p in jobs.sitrep_files(".", wildcards.period)] + [
+        p for p in [f"inputs/sitreps/{wildcards.period}/figures.csv"] if Path(p).is_file()]
+
+
+def get_highlights(wildcards):
+    return sorted(str(p) for p in Path(f"inputs/sitreps/{wildcards.period}/highlights/{wildcards.doc}").glob("*.md"))
 
 
 def get_gazetteer(wildcards):
@@ -68,6 +82,7 @@ def get_documents():
     return (
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + expand("build/keypoints/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
+        + expand("build/sitreps/{period}/{doc}.{ext}", period=PERIODS, doc=DOCS, ext=["md", "docx", "pdf"])
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )
 
