@@ -269,6 +269,15 @@ def _funding(inputs: Path, planned: list, rng: random.Random) -> None:
             w.writerow([rng.choice(DONORS), org, "regional", "", _round(rng.uniform(1e6, 4e6), 1000), "2026-03-01", "paid"])
 
 
+INCLUSION = """\
+Refugees and migrants in {name} have access to public primary health care and to schools on the same terms
+as nationals; a regularisation programme opens the way to formal work and social protection. The response
+supports the ministries concerned and the Cooperation Framework's commitment to leave no one behind.
+"""
+SOLUTIONS = """\
+Local integration is the main solution pursued in {name}: partners work with municipalities and employers on
+access to documentation, recognition of qualifications and decent work, alongside family reunification.
+"""
 PERIODS = (("2026-06", 0.35), ("2026-09", 0.6))  # reporting period, share of targets reached by then
 HIGHLIGHT = """\
 - Partners reached {reached} people with {topic} this month, most of them in the border areas.
@@ -375,6 +384,9 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
                 (narr / f"{code}.md").write_text(SECTOR_NARRATIVE.format(name=country_name(c), topic=TOPICS[code]), encoding="utf-8")
     _funding(inputs, planned, random.Random(seed + 1))
     _sitreps(inputs, activities, codes, sector_list, random.Random(seed + 2))
+    for c in codes[:3]:
+        (inputs / "narratives" / c / "inclusion.md").write_text(INCLUSION.format(name=country_name(c)), encoding="utf-8")
+        (inputs / "narratives" / c / "solutions.md").write_text(SOLUTIONS.format(name=country_name(c)), encoding="utf-8")
     regional = inputs / "narratives" / "regional"
     regional.mkdir(parents=True, exist_ok=True)
     (regional / "overview.md").write_text(textwrap.dedent("""\

@@ -178,6 +178,8 @@ def _narrative(root, doc: str, section: str, demote: int) -> str | None:
 
 def narratives(root, plan: Plan, doc: str) -> dict:
     return {
+        "extra": {s: _narrative(root, doc, s, 1) for s in ("inclusion", "solutions")},
+        "extra_paths": {s: narrative_path(doc, s) for s in ("inclusion", "solutions")},
         "overview": _narrative(root, doc, "overview", 1),
         "overview_path": narrative_path(doc, "overview"),
         "sectors": {s: _narrative(root, doc, s, 2) for s in plan.sector_codes},
@@ -212,11 +214,13 @@ DOCUMENT_KINDS = {
     "rrp": ("rrp.md.j2", "{name}: country chapter", "{short}: regional plan"),
     "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
     "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
+    "pack": ("pack.md.j2", "{name}: information for the {audience}", "{short}: information for the {audience}"),
 }
 
 
 def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
-                    kind: str = "rrp", funding_json=None, sitrep_json=None) -> None:
+                    kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
+                    annex_xlsx=None) -> None:
     """One document (a country's or the region's) as Markdown, DOCX and PDF."""
     from .fmt import date
     from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
@@ -228,7 +232,9 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     regional = doc == "regional"
     name = "Regional" if regional else plan.country_name(doc)
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
-    title = (regional_title if regional else country_title).format(name=name, short=plan.short_title)
+    aud = {"code": audience, **plan.audiences[audience]} if audience else None
+    title = (regional_title if regional else country_title).format(name=name, short=plan.short_title,
+                                                                 audience=aud["name"] if aud else "")
     sitrep = json.loads(Path(sitrep_json).read_text()) if sitrep_json else None
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
                         | set((sitrep or {}).get("incomplete", [])))
@@ -237,17 +243,43 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     context = {"charts": {k: {"src": f"../charts/{doc}/{Path(v['png']).name}", "title": v["title"]} for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
                "narratives": narratives(root, plan, doc), "incomplete": incomplete,
-               "funding": funding, "sitrep": sitrep,
+               "funding": funding, "sitrep": sitrep, "audience": aud,
                "highlights": highlights(root, plan, doc, sitrep["period"]) if sitrep else {}}
     md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
+    if annex_xlsx:
+        pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
                     {"header": plan.short_title, "header-right": name,
-                     "as-of": date(sitrep["period_end"] if sitrep else plan.as_of),
+                     "as-of": date(sitrep["period_end"] if kind == "sitrep" else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
                     plan.epoch, charts_root)
+
+
+def pack_annex(plan: Plan, fig: dict, funding: dict, sitrep: dict | None, out_xlsx) -> None:
+    """The tables behind a pack, as an XLSX a donor or a UNCT analyst can work with."""
+    import pandas as pd
+
+    from .merge import write_xlsx
+
+    progress = {s["code"]: s["reached"] for s in sitrep["progress"]["sectors"]} if sitrep else {}
+    funded = {s["code"]: s for s in funding["by_sector"]}
+    sectors = pd.DataFrame([{"sector_code": s["code"], "sector": s["name"], "partners": s["partners"],
+                             "people_targeted": s["targeted"], "people_reached": progress.get(s["code"]),
+                             "requirements_usd": s["requirements"], "funded_usd": funded[s["code"]]["funded"],
+                             "gap_usd": funded[s["code"]]["gap"]} for s in fig["sectors"]])
+    types = pd.DataFrame([{"organisation_type": t["type"], "partners": t["partners"], "requirements_usd": t["requirements"]}
+                          for t in fig["org_types"]])
+    partners = pd.DataFrame([{"organisation": p["organisation"], "type": p["type"], "requirements_usd": p["total"],
+                              **{f"{k}_usd": v for k, v in p["by_sector"].items()}} for p in fig["partner_annex"]])
+    sheets = {"sectors": sectors, "organisation_types": types, "partners": partners}
+    if fig.get("countries"):
+        sheets["countries"] = pd.DataFrame([{"country_code": c["code"], "country": c["name"], "partners": c["partners"],
+                                             "people_targeted": c["targeted"], "requirements_usd": c["requirements"]}
+                                            for c in fig["countries"]])
+    write_xlsx(sheets, out_xlsx, plan.epoch)
 
 
 def charts_dir_wanted(kind: str) -> bool:

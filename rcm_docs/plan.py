@@ -22,6 +22,20 @@ DEFAULT_LOCAL_ACTOR_TYPES = (
 )
 
 
+# Under the RCM, UNHCR shares information with the RC and UNCT, the HC and HCT (where they operate),
+# and donors; what each pack holds follows practice and can be changed per plan in plan.yaml.
+DEFAULT_AUDIENCES = {
+    "rc_unct": {"name": "Resident Coordinator and UN Country Team",
+                "sections": ["key_figures", "inclusion", "solutions", "host_community", "requirements_by_sector",
+                             "localisation"]},
+    "hc_hct": {"name": "Humanitarian Coordinator and Humanitarian Country Team",
+               "sections": ["key_figures", "hrp_sectors", "gaps"]},
+    "donors": {"name": "Donors",
+               "sections": ["key_figures", "funding_by_sector", "funding_by_org_type", "countries", "gaps",
+                            "achievements", "localisation"]},
+}
+
+
 class PlanError(Exception):
     """plan.yaml is missing, unreadable or breaks the schema."""
 
@@ -47,6 +61,7 @@ class Plan:
     population_groups: tuple[Code, ...]
     local_actor_types: tuple[str, ...] = field(default=DEFAULT_LOCAL_ACTOR_TYPES)
     max_file_mb: float = 50
+    audiences: dict = field(default_factory=lambda: dict(DEFAULT_AUDIENCES))
 
     @property
     def max_file_bytes(self) -> int:
@@ -154,6 +169,7 @@ def parse_plan(data: object) -> Plan:
         ),
         local_actor_types=tuple(data.get("local_actor_types", DEFAULT_LOCAL_ACTOR_TYPES)),
         max_file_mb=data.get("max_file_mb", 50),
+        audiences=data.get("audiences", DEFAULT_AUDIENCES),
     )
 
 

@@ -277,3 +277,26 @@ def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built)
     assert figures[1] == ["New arrivals in the month", "1,200", "31 March 2026", "Government of Kenya (test)"]
     md = (built / "build/sitreps/2026-03/KEN.md").read_text()
     assert "Registration resumed in **Turkana**" in md
+
+
+@pytest.mark.parametrize("audience", ["rc_unct", "hc_hct", "donors"])
+def test_packs_carry_the_same_figures_and_a_data_annex(built, audience):
+    chapter = dict(table_with_caption(built / "build/rrp/regional.docx", "At a glance"))
+    pack = dict(table_with_caption(built / f"build/packs/{audience}/regional.docx", "Key figures"))
+    assert pack["Financial requirements"] == chapter["Total financial requirements"]
+    assert pack["Funded (committed and paid)"] == "USD 640,000"
+    assert pack["People reached by 31 March 2026 (consolidated)"] == "12,000"
+    annex = pd.read_excel(built / f"build/packs/{audience}/regional.xlsx", sheet_name=None, engine="calamine")
+    assert annex["sectors"]["requirements_usd"].sum() == KEN_REQ + UGA_REQ
+    assert annex["sectors"]["funded_usd"].sum() + 100_000 + 200_000 == 640_000  # + unearmarked + regional-only
+    assert annex["countries"]["requirements_usd"].tolist() == [KEN_REQ, UGA_REQ]
+
+
+def test_plan_chooses_what_each_pack_holds(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    plan = ws / "inputs/plan.yaml"
+    plan.write_text(plan.read_text() + "audiences:\n  donors: {name: Donors, sections: [funding_by_sector, gaps]}\n")
+    assert snakemake(ws).returncode == 0
+    md = (ws / "build/packs/donors/KEN.md").read_text()
+    assert "# Requirements and funding by sector" in md and "# Key figures" not in md
+    assert not (ws / "build/packs/rc_unct").exists()

@@ -39,6 +39,7 @@ wildcard_constraints:
     country="|".join(COUNTRIES),
     doc="|".join(DOCS),
     period=r"\d{4}-\d{2}",
+    audience="|".join(PLAN.audiences),
 
 
 def get_submissions(wildcards):
@@ -52,6 +53,14 @@ def get_funding(wildcards):
 def get_sitrep_inputs(wildcards):
     return [str(p) for p in jobs.sitrep_files(".", wildcards.period)] + [
         p for p in [f"inputs/sitreps/{wildcards.period}/figures.csv"] if Path(p).is_file()]
+
+
+def get_latest_sitrep(wildcards):
+    return [f"build/figures/sitreps/{PERIODS[-1]}/{wildcards.doc}.json"] if PERIODS else []
+
+
+def get_pack_narratives(wildcards):
+    return [p for p in (narrative_path(wildcards.doc, s) for s in ("inclusion", "solutions")) if Path(p).is_file()]
 
 
 def get_highlights(wildcards):
@@ -83,6 +92,7 @@ def get_documents():
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + expand("build/keypoints/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + expand("build/sitreps/{period}/{doc}.{ext}", period=PERIODS, doc=DOCS, ext=["md", "docx", "pdf"])
+        + expand("build/packs/{audience}/{doc}.{ext}", audience=list(PLAN.audiences), doc=DOCS, ext=["md", "docx", "pdf", "xlsx"])
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )
 

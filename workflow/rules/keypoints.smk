@@ -56,3 +56,31 @@ rule render_keypoints:
     run:
         jobs.logged(log[0], jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "keypoints", input.funding)
+
+
+rule render_pack:
+    input:
+        figures="build/figures/{doc}.json",
+        funding="build/figures/funding/{doc}.json",
+        sitrep=get_latest_sitrep,
+        narratives=get_pack_narratives,
+        plan="inputs/plan.yaml",
+        template=get_template("pack.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/packs/{audience}/{doc}.md",
+        docx="build/packs/{audience}/{doc}.docx",
+        pdf="build/packs/{audience}/{doc}.pdf",
+        xlsx="build/packs/{audience}/{doc}.xlsx",
+    log:
+        "build/logs/render_pack/{audience}/{doc}.log",
+    params:
+        code=CODE,
+        templates=TEMPLATE_DIRS,
+    threads: 1
+    run:
+        jobs.logged(log[0], jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates, "pack", input.funding, input.sitrep[0] if input.sitrep else None,
+                    wildcards.audience, output.xlsx)
