@@ -250,9 +250,11 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     if annex_xlsx:
         pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
-    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root)
+    long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
+    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
+                     toc=long_document)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
-                    {"header": plan.short_title, "header-right": name,
+                    {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
                      "as-of": date(sitrep["period_end"] if kind == "sitrep" else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
                     plan.epoch, charts_root)

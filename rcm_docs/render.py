@@ -113,14 +113,14 @@ def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, e
 
 
 def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int,
-                     charts_dir: Path | None = None) -> None:
+                     charts_dir: Path | None = None, toc: bool = False) -> None:
     """Pandoc with the branded reference.docx, then the touches pandoc cannot do: running header,
     page numbers, 'Table N:' captions, charts. Written to a temporary name first and moved into place."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     md, charts = _take_charts(md, charts_dir)
     _pandoc(md, "docx", ["--reference-doc", str(reference_docx), "--number-sections"], outputfile=str(tmp), epoch=epoch)
-    _finish_docx(tmp, header, charts)
+    _finish_docx(tmp, header, charts, toc)
     normalise_zip(tmp, epoch)
     os.replace(tmp, out)
 
@@ -211,7 +211,65 @@ def _insert_chart(doc, paragraph, n: int, title: str, png: Path) -> None:
     picture._inline.find(qn("wp:docPr")).set("descr", _chart_alt(png) or title)
 
 
-def _finish_docx(path: Path, header: str, charts: list | None = None) -> None:
+def _toc(doc) -> None:
+    """A table of contents after the title block: a real TOC field (Word adds page numbers when it is
+    updated: right-click, Update Field) whose shown result already lists the headings as links, so the
+    document opens complete and nothing asks to 'update fields'."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Cm, Pt
+
+    ns = nsdecls("w")
+    headings = []
+    for p in doc.paragraphs:
+        level = {"Heading 1": 1, "Heading 2": 2}.get(p.style.name if p.style is not None else "")
+        prev = p._p.getprevious()
+        while prev is not None and prev.tag == qn("w:bookmarkStart") and level:
+            headings.append((level, p.text, prev.get(qn("w:name"))))
+            break
+    if not headings:
+        return
+    first = next(p for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1")
+    title = first.insert_paragraph_before("Contents")
+    title.runs[0].font.bold, title.runs[0].font.size = True, Pt(14)
+    for i, (level, text, anchor) in enumerate(headings):
+        entry = first.insert_paragraph_before()
+        entry.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        entry.paragraph_format.space_after = Pt(1)
+        if i == 0:
+            for xml in (f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+                        f'<w:r {ns}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>',
+                        f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>'):
+                entry._p.append(parse_xml(xml))
+        link = parse_xml(f'<w:hyperlink {ns} w:anchor="{anchor}" w:history="1"><w:r><w:t xml:space="preserve"></w:t></w:r></w:hyperlink>')
+        link.find(qn("w:r")).find(qn("w:t")).text = text
+        entry._p.append(link)
+        if i == len(headings) - 1:
+            entry._p.append(parse_xml(f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>'))
+    first.insert_paragraph_before().add_run().add_break(__import__("docx.enum.text", fromlist=["WD_BREAK"]).WD_BREAK.PAGE)
+
+
+LANDSCAPE = "RCMLANDSCAPE"  # a paragraph of its own in the Markdown: the rest of the document is landscape
+
+
+def _landscape_from(doc, marker) -> None:
+    """End the portrait section at the marker; what follows (wide annexes) is landscape, with the same
+    running header, footer and page numbers."""
+    import copy
+
+    from docx.enum.section import WD_ORIENT
+
+    body_sect = doc.sections[-1]._sectPr
+    marker._p.get_or_add_pPr().append(copy.deepcopy(body_sect))
+    for run in list(marker.runs):
+        run._r.getparent().remove(run._r)
+    last = doc.sections[-1]
+    last.orientation = WD_ORIENT.LANDSCAPE
+    last.page_width, last.page_height = last.page_height, last.page_width
+    last.different_first_page_header_footer = False
+
+
+def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool = False) -> None:
     """Running header, page numbers on every page, 'Table N:' captions as SEQ fields, table touches."""
     import docx
 
@@ -234,6 +292,11 @@ def _finish_docx(path: Path, header: str, charts: list | None = None) -> None:
     for p in list(doc.paragraphs):
         if p.text.strip() in tokens:
             _insert_chart(doc, p, *tokens[p.text.strip()])
+    for p in list(doc.paragraphs):
+        if p.text.strip() == LANDSCAPE:
+            _landscape_from(doc, p)
+    if toc:
+        _toc(doc)
     doc.save(str(path))
 
 
@@ -302,6 +365,8 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
         figure = (f"#figure(image({_typst_string('/' + svg)}, width: 100%, "
                   f"alt: {_typst_string(_chart_alt(png) or title)}), caption: {_typst_string(title)}, kind: image)")
         source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
+    # The rest of the document in landscape: a new page with the same header and footer.
+    source = re.sub(rf"(?m)^{LANDSCAPE}$", "#set page(flipped: true)", source)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     with _compiler_lock:

@@ -163,8 +163,9 @@ def test_messy_but_valid_text_renders_literally_and_totals_still_add_up(tmp_path
     assert result.returncode == 0, result.stderr[-2000:]
     text = "".join(p.get_text() for p in pymupdf.open(ws / "build/rrp/KEN.pdf")).replace("\n", " ")
     assert 'Médecins & Amis* <b>#1</b> | $50 @home \\ "quoted"' in text
-    annex = table_with_caption(ws / "build/rrp/KEN.docx", "Requirements by partner")
-    assert ['Médecins & Amis* <b>#1</b> | $50 @home \\ "quoted"', "INGO", "PRO", "12,346"] in annex
+    annex = table_with_caption(ws / "build/rrp/KEN.docx", "Requirements by partner and sector (USD)")
+    row = next(r for r in annex if r[0].startswith("Médecins"))
+    assert row[:3] == ['Médecins & Amis* <b>#1</b> | $50 @home \\ "quoted"', "INGO", "12,346"] and row[-1] == "12,346"
     assert annex[-1][-1] == f"{KEN_REQ + 12345.67:,.0f}"
     merged = (ws / "build/plan/plan_rows.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in merged  # defused for spreadsheets
@@ -300,3 +301,22 @@ def test_plan_chooses_what_each_pack_holds(tmp_path):
     md = (ws / "build/packs/donors/KEN.md").read_text()
     assert "# Requirements and funding by sector" in md and "# Key figures" not in md
     assert not (ws / "build/packs/rc_unct").exists()
+
+
+def test_chapters_have_contents_and_a_landscape_annex_with_running_headers(built):
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(built / "build/rrp/regional.docx"))
+    instr = [t.text for t in d.element.body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC") for i in instr)
+    links = [h.get(qn("w:anchor")) for h in d.element.body.iter(qn("w:hyperlink"))]
+    assert "at-a-glance" in links
+    assert "updateFields" not in d.settings.element.xml  # no 'update fields?' prompt on open
+    assert d.sections[0].orientation == WD_ORIENT.PORTRAIT and d.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    assert d.sections[-1].header.is_linked_to_previous
+    pdf = pymupdf.open(built / "build/rrp/regional.pdf")
+    last = pdf[pdf.page_count - 1]
+    assert last.rect.width > last.rect.height and "Test RRP 2026" in last.get_text()
+    assert f"Page {pdf.page_count} of {pdf.page_count}" in last.get_text()
+    assert "Contents" in pdf[0].get_text()
