@@ -215,3 +215,24 @@ def charts_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str) -
                             Path(out_dir) / f"{name}-{chart_id}")
         out[chart_id] = {"svg": files[0], "png": files[1], "alt": alt, "title": title}
     return out
+
+
+def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str) -> dict[str, dict]:
+    """A sitrep's charts: funding against requirements, and people reached against targeted, by sector."""
+    period_end = _as_of(sitrep["period_end"])
+    f, p = sitrep["funding"], sitrep["progress"]
+    specs = {
+        "funding_by_sector": ("Requirements and funding by sector", [s["name"] for s in f["by_sector"]],
+                              {"Requirements": [s["requirements"] for s in f["by_sector"]],
+                               "Funded": [s["funded"] for s in f["by_sector"]]},
+                              currency, f"Source: sector submissions and recorded contributions, as of {period_end}"),
+        "reached_by_sector": ("People reached against targets by sector", [s["name"] for s in p["sectors"]],
+                              {"Targeted": [s["targeted"] for s in p["sectors"]],
+                               "Reached": [s["reached"] for s in p["sectors"]]},
+                              "people", f"Source: partners' progress reports, as of {period_end}"),
+    }
+    out = {}
+    for chart_id, (title, labels, series, unit, source) in specs.items():
+        files, alt = _chart("Grouped bar chart", labels, series, title, unit, source, Path(out_dir) / f"{name}-{chart_id}")
+        out[chart_id] = {"svg": files[0], "png": files[1], "alt": alt, "title": title}
+    return out

@@ -238,9 +238,13 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     sitrep = json.loads(Path(sitrep_json).read_text()) if sitrep_json else None
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
                         | set((sitrep or {}).get("incomplete", [])))
-    charts_root = Path(out_md).parent.parent / "charts"
-    charts = _charts(plan, fig, charts_root / doc, kind) if charts_dir_wanted(kind) else {}
-    context = {"charts": {k: {"src": f"../charts/{doc}/{Path(v['png']).name}", "title": v["title"]} for k, v in charts.items()},
+    build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
+    charts_root = build / "charts"
+    folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
+    charts = _charts(plan, fig, charts_root / folder, kind, sitrep) if kind in ("rrp", "sitrep") else {}
+    up = "../../" if kind == "sitrep" else "../"
+    context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
+                          for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
                "narratives": narratives(root, plan, doc), "incomplete": incomplete,
                "funding": funding, "sitrep": sitrep, "audience": aud,
@@ -284,16 +288,13 @@ def pack_annex(plan: Plan, fig: dict, funding: dict, sitrep: dict | None, out_xl
     write_xlsx(sheets, out_xlsx, plan.epoch)
 
 
-def charts_dir_wanted(kind: str) -> bool:
-    return kind == "rrp"
-
-
-def _charts(plan: Plan, fig: dict, folder: Path, kind: str) -> dict:
+def _charts(plan: Plan, fig: dict, folder: Path, kind: str, sitrep: dict | None = None) -> dict:
     """The document's charts (SVG and PNG) with their alt text beside them, in its own folder."""
-    from .charts import charts_for
+    from .charts import charts_for, sitrep_charts
 
     folder.mkdir(parents=True, exist_ok=True)
-    made = charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart")
+    made = (sitrep_charts(sitrep, plan.currency, folder, "chart") if kind == "sitrep"
+            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart"))
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

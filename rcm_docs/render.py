@@ -69,7 +69,7 @@ def demote_headings(markdown: str, by: int) -> str:
 # A chart is written in the Markdown as ![Title](../charts/<name>.png), so the Markdown twin shows it.
 # pandoc runs sandboxed (a narrative must not pull local files into a document), so it cannot read the
 # image itself: the line becomes a placeholder, and the chart goes in after pandoc (PNG in DOCX, SVG in PDF).
-_CHART = re.compile(r"^!\[([^\]\n]+)\]\(\.\./charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
+_CHART = re.compile(r"^!\[([^\]\n]+)\]\((?:\.\./)+charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
 
 
 def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[tuple[str, str, Path]]]:

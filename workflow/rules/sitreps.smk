@@ -75,6 +75,7 @@ rule render_sitrep:
         md="build/sitreps/{period}/{doc}.md",
         docx="build/sitreps/{period}/{doc}.docx",
         pdf="build/sitreps/{period}/{doc}.pdf",
+        charts=directory("build/charts/sitreps-{period}-{doc}"),
     log:
         "build/logs/render_sitrep/{period}/{doc}.log",
     params:
