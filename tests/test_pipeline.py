@@ -320,3 +320,12 @@ def test_chapters_have_contents_and_a_landscape_annex_with_running_headers(built
     assert last.rect.width > last.rect.height and "Test RRP 2026" in last.get_text()
     assert f"Page {pdf.page_count} of {pdf.page_count}" in last.get_text()
     assert "Contents" in pdf[0].get_text()
+
+
+def test_the_slurm_profile_plans_every_document_without_a_cluster(tmp_path):
+    from conftest import ROOT
+
+    ws = copy_fixture(tmp_path / "ws")
+    result = snakemake(ws, "--profile", str(ROOT / "profiles/slurm"), "-n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "render_rrp" in result.stdout and "render_pack" in result.stdout and "render_sitrep" in result.stdout
