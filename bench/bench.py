@@ -93,7 +93,8 @@ def pdf_routes(ws: Path) -> dict:
     code = (f"import time,sys; sys.path.insert(0, {str(ROOT)!r}); from rcm_docs import render; "
             f"from pathlib import Path; md=Path({str(md)!r}).read_text(); t=time.perf_counter(); "
             f"render.markdown_to_pdf(md, '/tmp/route-typst.pdf', {str(ROOT / 'templates/rrp.typ')!r}, "
-            "{'header':'h','header-right':'r','as-of':'a','year':'2026','month':'1','day':'1'}, 1767225600); "
+            "{'header':'h','header-right':'r','as-of':'a','year':'2026','month':'1','day':'1'}, 1767225600, "
+            f"Path({str(ws / 'build' / 'charts')!r})); "
             "print(time.perf_counter()-t)")
     out = {"typst_s": round(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout), 2)}
     import pypandoc

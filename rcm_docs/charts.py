@@ -5,6 +5,8 @@ DOCX). The same data gives the same bytes, so drafts can be diffed and the manif
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import re
 import textwrap
@@ -231,8 +233,16 @@ def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str) -> dict
                                "Reached": [s["reached"] for s in p["sectors"]]},
                               "people", f"Source: partners' progress reports, as of {period_end}"),
     }
+    history = sitrep.get("history") or []
+    if history:
+        name_ = history[0]["figure"]
+        points = [h for h in history if h["figure"] == name_]
+        if len(points) >= 2:  # a trend needs two periods
+            months = [dt.date.fromisoformat(h["period"] + "-01").strftime("%b %Y") for h in points]
+            specs["trend"] = (f"{name_}, by month", months, {name_: [h["value"] for h in points]}, "people",
+                              "Source: key figures reported each month (see the Key figures table)")
     out = {}
     for chart_id, (title, labels, series, unit, source) in specs.items():
-        files, alt = _chart("Grouped bar chart", labels, series, title, unit, source, Path(out_dir) / f"{name}-{chart_id}")
+        files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit, source, Path(out_dir) / f"{name}-{chart_id}")
         out[chart_id] = {"svg": files[0], "png": files[1], "alt": alt, "title": title}
     return out

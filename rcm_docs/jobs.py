@@ -421,11 +421,27 @@ def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_j
     return plan, incomplete, period_end, funding, keyfigs
 
 
-def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, reports, incomplete) -> dict:
+def _history(figures_csv, period: str, doc: str) -> list[dict]:
+    """Each key figure of the document over the reporting periods up to this one (for the trend chart)."""
+    import pandas as pd
+
+    out = []
+    for path in sorted(Path(figures_csv).parent.glob("*.figures.csv")):
+        p = path.name.split(".")[0]
+        if p > period:
+            continue
+        df = pd.read_csv(path, keep_default_na=False, dtype=str)
+        for r in df[df["country"].str.lower() == doc.lower()].to_dict("records") if not df.empty else []:
+            out.append({"period": p, "figure": r["figure"], "value": float(r["value"])})
+    return out
+
+
+def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, reports, incomplete,
+                history=None) -> dict:
     from .funding import funding_figures as funding_for
 
     key = keyfigs[keyfigs["country"].str.lower() == doc.lower()] if not keyfigs.empty else keyfigs
-    return {"period": period, "period_end": period_end, "progress": progress,
+    return {"history": history or [],"period": period, "period_end": period_end, "progress": progress,
             "funding": funding_for(plan, funding, {doc: fig})[doc],
             "key_figures": [{**r, "value": float(r["value"])} for r in key[["figure", "value", "as_of", "source"]].to_dict("records")],
             "reports": reports, "incomplete": incomplete}
@@ -447,7 +463,8 @@ def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, statu
             rows[c] = pd.to_numeric(rows[c].replace("", None), errors="coerce")
     fig = json.loads(Path(figures_json).read_text())
     data = _sitrep_doc(plan, country, fig, progress_figures(plan, country, rows, fig), funding, keyfigs, period,
-                       period_end, int((rows["country"] == country).sum()), incomplete)
+                       period_end, int((rows["country"] == country).sum()), incomplete,
+                       _history(figures_csv, period, country))
     _json(out_json, data)
     return data
 
@@ -473,7 +490,8 @@ def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_
     progress = {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": pct(reached, target),
                 "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}
     data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
-                       period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete)
+                       period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete,
+                       _history(figures_csv, period, "regional"))
     _json(out_json, data)
     return data
 

@@ -55,6 +55,11 @@ def get_sitrep_inputs(wildcards):
         p for p in [f"inputs/sitreps/{wildcards.period}/figures.csv"] if Path(p).is_file()]
 
 
+def get_earlier_figures(wildcards):
+    """Key figures of the periods before this one: the trend chart reads them."""
+    return [f"build/data/sitreps/{p}.figures.csv" for p in PERIODS if p < wildcards.period]
+
+
 def get_latest_sitrep(wildcards):
     return [f"build/figures/sitreps/{PERIODS[-1]}/{wildcards.doc}.json"] if PERIODS else []
 

@@ -23,6 +23,7 @@ rule figures_sitrep:
     input:
         rows="build/data/sitreps/{period}.rows.csv",
         figures="build/data/sitreps/{period}.figures.csv",
+        history=get_earlier_figures,
         status="build/data/sitreps/{period}.status.json",
         funding="build/data/funding.rows.csv",
         funding_status="build/data/funding.status.json",
@@ -44,6 +45,7 @@ rule figures_sitrep_regional:
     input:
         countries=expand("build/figures/sitreps/{{period}}/{country}.json", country=COUNTRIES),
         figures="build/data/sitreps/{period}.figures.csv",
+        history=get_earlier_figures,
         status="build/data/sitreps/{period}.status.json",
         funding="build/data/funding.rows.csv",
         funding_status="build/data/funding.status.json",
