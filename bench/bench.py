@@ -129,7 +129,7 @@ def main() -> None:
             shutil.copytree(ROOT / "inputs", ws / "inputs")
             label = "example plan (inputs/)"
         figures = {"plan": label, **build_benchmarks(ws)}
-        figures["documents"] = len(list((ws / "build" / "rrp").glob("*.pdf")))
+        figures["documents"] = len(list((ws / "build").rglob("*.pdf")))
         figures["pdf_route"] = pdf_routes(ws)
         figures["validate"] = validate_throughput(Path(tmp))
     for k, v in figures.items():
