@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .contract import TITLES, Severity
-from .plan import PlanError, load_plan
+from .plan import load_plan
 from .workspace import SUBMISSION_SUFFIXES, submission_files
 
 

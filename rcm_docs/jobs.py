@@ -60,7 +60,6 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     from .contract import Reason
     from .merge import merge, write_rows_csv
     from .read import read_gazetteer, read_partners
-    from .report import submission_report, to_html
     from .validate import Problem, Registry, Result, cross_sector_duplicates, output_columns, validate_file
 
     plan = _plan(root)
@@ -86,19 +85,13 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     cross_sector_duplicates([r for _, r in results])
     frames, subs = [], []
     for path, result in results:
-        display, sector = result.file, result.sector
-        report = reports_dir / f"{path.name}.md"
-        sector_name = plan.sector_name(sector) if sector in plan.sector_codes else sector
-        text = submission_report(result, plan.country_name(country), sector_name)
-        atomic_write_text(report, text)
-        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
+        sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
+        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name))
         if any(p.row for p in result.problems):
             from .annotate import write_annotated
 
             write_annotated(path, result, reports_dir / f"{path.stem}.annotated.xlsx", plan.epoch)
         frames.append(result.rows)
-        subs.append({"file": display, "sector": sector, "verdict": result.verdict, "rows": result.data_rows,
-                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
     rows = merge(frames, plan)
     if rows.empty:
         rows = pd.DataFrame(columns=output_columns(plan))
@@ -107,6 +100,19 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
               "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
     _json(status_out, status)
     return status
+
+
+def _report(root, reports_dir: Path, path: Path, result, where: str, what: str) -> dict:
+    """One file's validation report (Markdown and HTML) and its line in the status file."""
+    from .report import submission_report, to_html
+
+
+    report = reports_dir / f"{path.name}.md"
+    text = submission_report(result, where, what)
+    atomic_write_text(report, text)
+    atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {result.file}"))
+    return {"file": result.file, "sector": result.sector, "verdict": result.verdict, "rows": result.data_rows,
+            "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)}
 
 
 def _gate(statuses: list[dict], allow_incomplete: bool, what: str) -> list[str]:
@@ -306,7 +312,6 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
 
     from .funding import validate_funding as check
     from .read import read_partners
-    from .report import submission_report, to_html
     from .validate import Registry
 
     plan = _plan(root)
@@ -317,13 +322,8 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     for path in funding_files(root):
         display = _rel(root, path)
         result = check(path, plan, registry, display)
-        report = reports_dir / f"{path.name}.md"
-        text = submission_report(result, "all countries", "funding")
-        atomic_write_text(report, text)
-        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
+        subs.append(_report(root, reports_dir, path, result, "all countries", "funding"))
         frames.append(result.rows)
-        subs.append({"file": display, "sector": "funding", "verdict": result.verdict, "rows": result.data_rows,
-                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else pd.DataFrame(
         columns=["donor", "organisation", "organisation_type", "country", "sector", "amount_usd", "status", "date",
                  "source_file", "source_row"])
@@ -365,7 +365,6 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
 
     from .progress import output_columns, read_key_figures, validate_progress
     from .read import read_gazetteer, read_partners
-    from .report import submission_report, to_html
     from .validate import Registry, Result
 
     plan = _plan(root)
@@ -386,12 +385,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
         else:
             figures, problems = read_key_figures(path, plan, display)
         result = Result(display, "", what, pd.DataFrame(), problems, 0)
-        report = reports_dir / f"{path.name}.md"
-        text = submission_report(result, f"reporting period {period}", what)
-        atomic_write_text(report, text)
-        atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {display}"))
-        subs.append({"file": display, "sector": what, "verdict": result.verdict, "rows": 0,
-                     "errors": len(result.errors), "warnings": len(result.warnings), "report": _rel(root, report)})
+        subs.append(_report(root, reports_dir, path, result, f"reporting period {period}", what))
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
         else pd.DataFrame(columns=output_columns(plan))
     atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))

@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import datetime as dt
 import difflib
-from enum import Enum
 
 import numpy as np
 import pandas as pd
