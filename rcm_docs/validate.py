@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import (
-    NATIONAL_AREAS, SEX_AGE, STRUCTURE, TITLES, Column, Reason, Severity, columns_for, header_lookup, normalise_header,
+    NATIONAL_AREAS, SEX_AGE, STRUCTURE, Column, Reason, Severity, columns_for, header_lookup, normalise_header,
     severity, target_column,
 )
 from .plan import Plan
@@ -289,7 +289,6 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
 OUTLIER_FACTOR = 50  # a row 50x the file's median budget or target is most often a typo
 OUTLIER_MIN_ROWS = 10
 
-OUTPUT_TEXT = ("objective", "activity", "indicator", "admin1", "implementing_partner", "description")
 OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd") + SEX_AGE
 
 
@@ -352,6 +351,3 @@ def cross_sector_duplicates(results: list[Result]) -> None:
                                           "keep the activity, and its budget, in one sector only"))
             first.setdefault(k, (r.file, int(row)))
 
-
-def problem_title(reason: Reason) -> str:
-    return TITLES[reason]
