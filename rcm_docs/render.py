@@ -1,6 +1,7 @@
 """Render documents: Jinja2 -> Markdown -> DOCX (pandoc + reference.docx) and PDF (pandoc Typst writer + typst)."""
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -22,8 +23,14 @@ class RenderError(Exception):
 
 def environment(template_dirs: list[str | Path]) -> jinja2.Environment:
     """Workspace templates first, so a workspace can override any project template."""
+    return _environment(tuple(str(d) for d in template_dirs))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    # One environment per build: each template is compiled once, not once per document.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=jinja2.FileSystemLoader(list(template_dirs)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
