@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
 from .plan import Plan, load_plan
@@ -224,10 +226,35 @@ DOCUMENT_KINDS = {
 }
 
 
-def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
-                    kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
-                    annex_xlsx=None) -> None:
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _in_workers(fn, *args, **kwargs):
+    """Run fn in one of two warm worker processes. Build steps are threads of the Snakemake process,
+    and threads share one GIL: rendering (Jinja, python-docx, matplotlib) would use one core of two."""
+    global _pool
+    if os.environ.get("RCM_NO_WORKERS") or threading.current_thread() is threading.main_thread():
+        return fn(*args, **kwargs)
+    with _pool_lock:
+        if _pool is None:
+            import concurrent.futures
+            import multiprocessing
+
+            _pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
+    return _pool.submit(fn, *args, **kwargs).result()
+
+
+def render_document(*args, **kwargs) -> None:
     """One document (a country's or the region's) as Markdown, DOCX and PDF."""
+    _in_workers(_render_document, os.getcwd(), *args, **kwargs)
+
+
+def _render_document(cwd, root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
+                     kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
+                     annex_xlsx=None) -> None:
+    os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
     from .fmt import date
     from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
 
