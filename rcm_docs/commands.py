@@ -216,6 +216,8 @@ def template(workspace: str, country: str, sector: str, output: str) -> str:
 
 def diff(old: str, new: str, out: str) -> str:
     """Redline DOCX for each document in both builds, and a summary of the figures that moved and why."""
+    import pandas as pd
+
     from .diff import changed_inputs, figure_changes, row_changes, summary_markdown
     from .merge import write_xlsx
     from .redline import redline
@@ -243,12 +245,7 @@ def diff(old: str, new: str, out: str) -> str:
     figs, rows, inputs = figure_changes(old_p, new_p), row_changes(old_p, new_p), changed_inputs(old_p, new_p)
     atomic_write_text(out_p / "changes.md", summary_markdown(figs, rows, inputs, old, new))
     write_xlsx({"figures": figs, "rows": rows,
-                "inputs": pd_frame(inputs, ["path", "change"])}, out_p / "changes.xlsx", 315532800)
+                "inputs": pd.DataFrame(inputs, columns=["path", "change"])}, out_p / "changes.xlsx", 315532800)
     lines.append(f"{len(figs)} figure(s) and {len(rows)} submission value(s) changed: see {out_p / 'changes.md'}")
     return "\n".join(lines)
 
-
-def pd_frame(rows, columns):
-    import pandas as pd
-
-    return pd.DataFrame(rows, columns=columns)

@@ -171,9 +171,13 @@ def merge_plan(root, rows_csvs: list, status_jsons: list, out_csv, out_xlsx, all
 
 
 def _narrative(root, doc: str, section: str, demote: int) -> str | None:
+    return _markdown_file(Path(root) / narrative_path(doc, section), demote)
+
+
+def _markdown_file(path: Path, demote: int) -> str | None:
+    """A narrative or highlight written by people: None when absent or empty; headings demoted."""
     from .render import demote_headings
 
-    path = Path(root) / narrative_path(doc, section)
     if not path.is_file():
         return None
     text = path.read_text(encoding="utf-8-sig").strip()
@@ -197,16 +201,8 @@ def narratives(root, plan: Plan, doc: str) -> dict:
 
 def highlights(root, plan: Plan, doc: str, period: str) -> dict:
     """inputs/sitreps/<period>/highlights/<doc>/<sector|overview>.md, as Markdown (headings demoted)."""
-    from .render import demote_headings
-
-    out = {}
-    for section in ["overview"] + plan.sector_codes:
-        out[section] = None
-        path = Path(root) / "inputs" / "sitreps" / period / "highlights" / doc / f"{section}.md"
-        if path.is_file() and path.read_text(encoding="utf-8-sig").strip():
-            text = re.sub(r"(?m)^(-{3,}|\.{3})\s*$", "* * *", path.read_text(encoding="utf-8-sig").strip())
-            out[section] = demote_headings(text, 2)
-    return out
+    folder = Path(root) / "inputs" / "sitreps" / period / "highlights" / doc
+    return {section: _markdown_file(folder / f"{section}.md", 2) for section in ["overview"] + plan.sector_codes}
 
 
 def pending_narratives(root, plan: Plan) -> list[str]:
@@ -362,16 +358,12 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
 
 def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
     """Funding against requirements for one document (a country or the region), from its figures file."""
-    import pandas as pd
-
     from .funding import funding_figures as compute
 
     plan = _plan(root)
     status = json.loads(Path(status_json).read_text())
     incomplete = _gate([status], allow_incomplete, "Funding figures (key points, sitreps, donor packs)")
-    rows = pd.read_csv(rows_csv, dtype={"country": str, "sector": str, "status": str, "donor": str,
-                                        "organisation_type": str}, keep_default_na=False)
-    rows["amount_usd"] = pd.to_numeric(rows["amount_usd"], errors="coerce")
+    rows = _funding_rows(rows_csv)
     doc = Path(figures_json).stem
     out = {**compute(plan, rows, {doc: json.loads(Path(figures_json).read_text())})[doc], "incomplete": incomplete}
     _json(out_json, out)
@@ -423,6 +415,15 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     return status
 
 
+def _funding_rows(path):
+    """Validated contributions as written by validate_funding: text columns as text, amounts as numbers."""
+    import pandas as pd
+
+    rows = pd.read_csv(path, keep_default_na=False, dtype=str)
+    rows["amount_usd"] = pd.to_numeric(rows["amount_usd"], errors="coerce")
+    return rows
+
+
 def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete):
     """What every document's sitrep figures share: the gate, funding by the end of the period, key figures."""
     import calendar
@@ -434,9 +435,7 @@ def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_j
                        allow_incomplete, f"Sitreps for {period}")
     year, month = map(int, period.split("-"))
     period_end = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
-    funding = pd.read_csv(funding_rows_csv, keep_default_na=False, dtype={"country": str, "sector": str, "status": str,
-                                                                          "donor": str, "organisation_type": str, "date": str})
-    funding["amount_usd"] = pd.to_numeric(funding["amount_usd"], errors="coerce")
+    funding = _funding_rows(funding_rows_csv)
     funding = funding[(funding["date"] == "") | (funding["date"].str[:10] <= period_end)]
     keyfigs = pd.read_csv(figures_csv, keep_default_na=False, dtype=str)
     return plan, incomplete, period_end, funding, keyfigs
@@ -493,22 +492,21 @@ def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, statu
 def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_json, funding_rows_csv,
                     funding_status_json, regional_json, out_json, allow_incomplete: bool = False) -> dict:
     """The regional sitrep: countries' consolidated reach adds up (different countries, different people)."""
+    from .progress import percent_reached
+
     plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
     parts = [json.loads(Path(p).read_text()) for p in country_jsons]
     by_code = {Path(p).stem: d for p, d in zip(country_jsons, parts)}
     parts = [by_code[c]["progress"] for c in plan.country_codes]
 
-    def pct(reached, target):
-        return round(100 * reached / target, 1) if target else None
-
     sectors = []
     for i, s in enumerate(plan.sectors):
         reached, target = sum(p["sectors"][i]["reached"] for p in parts), sum(p["sectors"][i]["targeted"] for p in parts)
         sectors.append({"code": s.code, "name": s.name, "reached": reached, "targeted": target,
-                        "reported": any(p["sectors"][i]["reported"] for p in parts), "percent_reached": pct(reached, target)})
+                        "reported": any(p["sectors"][i]["reported"] for p in parts), "percent_reached": percent_reached(reached, target)})
     reached, target = sum(p["reached"] for p in parts), sum(p["targeted"] for p in parts)
-    progress = {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": pct(reached, target),
+    progress = {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": percent_reached(reached, target),
                 "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}
     data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
                        period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete,

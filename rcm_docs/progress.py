@@ -247,7 +247,7 @@ def consolidate_reached(rows: pd.DataFrame, groups: list[str]) -> tuple[pd.DataF
     return by_sector.rename(columns=back), total.rename(index=back)
 
 
-def _percent(reached: int, target: int) -> float | None:
+def percent_reached(reached: int, target: int) -> float | None:
     return round(100 * reached / target, 1) if target else None
 
 
@@ -271,8 +271,8 @@ def progress_figures(plan: Plan, country: str, rows: pd.DataFrame, country_fig: 
         reached, target = _people(figures["reached"]), int(targeted.get(s.code, 0))
         sectors.append({"code": s.code, "name": s.name, "reported": not part.empty, "reached": reached,
                         "reached_by_group": by_group(part, figures), "targeted": target,
-                        "percent_reached": _percent(reached, target), "organisations": orgs, "partners": len(orgs)})
+                        "percent_reached": percent_reached(reached, target), "organisations": orgs, "partners": len(orgs)})
     reached, target = _people(total["reached"]), int(country_fig["targeted"])
     return {"code": country, "name": plan.country_name(country), "sectors": sectors, "reached": reached,
-            "reached_by_group": by_group(rows, total), "targeted": target, "percent_reached": _percent(reached, target),
+            "reached_by_group": by_group(rows, total), "targeted": target, "percent_reached": percent_reached(reached, target),
             "partners": int(rows["organisation"].nunique())}

@@ -180,14 +180,14 @@ def _finish_table(table) -> None:
                         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
 
 
-def _caption_label(paragraph, n: int) -> None:
-    """'Table N: ' in front of a caption, N a SEQ field so Word renumbers when tables move."""
+def _caption_label(paragraph, n: int, kind: str = "Table") -> None:
+    """'Table N: ' (or 'Figure N: ') in front of a caption, N a SEQ field so Word renumbers when items move."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
     ns = nsdecls("w")
-    parts = [f'<w:r {ns}><w:t xml:space="preserve">Table </w:t></w:r>',
-             f'<w:fldSimple {ns} w:instr=" SEQ Table \\* ARABIC "><w:r><w:t>{n}</w:t></w:r></w:fldSimple>',
+    parts = [f'<w:r {ns}><w:t xml:space="preserve">{kind} </w:t></w:r>',
+             f'<w:fldSimple {ns} w:instr=" SEQ {kind} \\* ARABIC "><w:r><w:t>{n}</w:t></w:r></w:fldSimple>',
              f'<w:r {ns}><w:t xml:space="preserve">: </w:t></w:r>']
     first = paragraph._p.find(qn("w:r"))
     for xml in parts:
@@ -200,18 +200,12 @@ def _caption_label(paragraph, n: int) -> None:
 
 def _insert_chart(doc, paragraph, n: int, title: str, png: Path) -> None:
     """The placeholder paragraph becomes the picture (with alt text), captioned 'Figure N: title' above it."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    caption = paragraph.insert_paragraph_before(style=doc.styles["Image Caption"])
+    caption = paragraph.insert_paragraph_before(title, style=doc.styles["Image Caption"])
     caption.paragraph_format.keep_with_next = True
-    ns = nsdecls("w")
-    for xml in (f'<w:r {ns}><w:t xml:space="preserve">Figure </w:t></w:r>',
-                f'<w:fldSimple {ns} w:instr=" SEQ Figure \\* ARABIC "><w:r><w:t>{n}</w:t></w:r></w:fldSimple>',
-                f'<w:r {ns}><w:t xml:space="preserve">: </w:t></w:r>'):
-        caption._p.append(parse_xml(xml))
-    caption.add_run(title)
+    _caption_label(caption, n, "Figure")
     for run in list(paragraph.runs):
         run._r.getparent().remove(run._r)
     picture = paragraph.add_run().add_picture(str(png), width=Cm(17))
