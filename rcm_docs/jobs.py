@@ -36,11 +36,13 @@ def logged(log, step, *args, **kwargs):
 
     t = time.perf_counter()
     try:
-        step(*args, **kwargs)
+        result = step(*args, **kwargs)
     except Exception as e:
         atomic_write_text(log, f"{step.__name__}: failed after {time.perf_counter() - t:.2f} s\n{e}\n")
         raise
-    atomic_write_text(log, f"{step.__name__}: done in {time.perf_counter() - t:.2f} s\n")
+    stages = result.get("timings", {}) if isinstance(result, dict) else {}
+    atomic_write_text(log, f"{step.__name__}: done in {time.perf_counter() - t:.2f} s\n"
+                      + "".join(f"  {k}: {v:.3f} s\n" for k, v in stages.items()))
 
 
 def _rel(root, path) -> str:
@@ -242,17 +244,27 @@ def _in_workers(fn, *args, **kwargs):
     return _pool.submit(fn, *args, **kwargs).result()
 
 
-def render_document(*args, **kwargs) -> None:
-    """One document (a country's or the region's) as Markdown, DOCX and PDF."""
-    _in_workers(_render_document, os.getcwd(), *args, **kwargs)
+def render_document(*args, **kwargs) -> dict:
+    """One document (a country's or the region's) as Markdown, DOCX and PDF -> {"timings": {stage: s}}."""
+    return _in_workers(_render_document, os.getcwd(), *args, **kwargs)
 
 
 def _render_document(cwd, root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
                      kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
-                     annex_xlsx=None) -> None:
+                     annex_xlsx=None) -> dict:
+    from .render import stage_times
+
+    with stage_times() as times:
+        _render(cwd, root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+                sitrep_json, audience, annex_xlsx)
+    return {"timings": times}
+
+
+def _render(cwd, root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+            sitrep_json, audience, annex_xlsx) -> None:
     os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
     from .fmt import date
-    from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown
+    from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown, timed
 
     plan = _plan(root)
     fig = json.loads(Path(figures_json).read_text())
@@ -270,7 +282,8 @@ def _render_document(cwd, root, doc: str, figures_json, out_md, out_docx, out_pd
     build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
     charts_root = build / "charts"
     folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
-    charts = _charts(plan, fig, charts_root / folder, kind, sitrep) if kind in ("rrp", "sitrep") else {}
+    with timed("charts"):
+        charts = _charts(plan, fig, charts_root / folder, kind, sitrep) if kind in ("rrp", "sitrep") else {}
     up = "../../" if kind == "sitrep" else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
@@ -278,10 +291,12 @@ def _render_document(cwd, root, doc: str, figures_json, out_md, out_docx, out_pd
                "narratives": narratives(root, plan, doc), "incomplete": incomplete,
                "funding": funding, "sitrep": sitrep, "audience": aud,
                "highlights": highlights(root, plan, doc, sitrep["period"]) if sitrep else {}}
-    md = render_markdown(environment(dirs), template, context)
+    with timed("markdown"):
+        md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
     if annex_xlsx:
-        pack_annex(plan, fig, funding, sitrep, annex_xlsx)
+        with timed("xlsx annex"):
+            pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
     long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,

@@ -1,11 +1,13 @@
 """Render documents: Jinja2 -> Markdown -> DOCX (pandoc + reference.docx) and PDF (pandoc Typst writer + typst)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
 import re
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,30 @@ from . import fmt
 
 # Narratives are Markdown from sector leads: formatting yes, raw OpenXML/HTML/TeX/Typst no.
 PANDOC_FROM = "markdown-raw_html-raw_tex-raw_attribute-native_divs-native_spans-tex_math_dollars-tex_math_single_backslash"
+
+
+_times = threading.local()
+
+
+@contextlib.contextmanager
+def stage_times():
+    """Collect the seconds each stage of a render takes (in this thread) into the dict yielded."""
+    _times.d = {}
+    try:
+        yield _times.d
+    finally:
+        _times.d = None
+
+
+@contextlib.contextmanager
+def timed(stage: str):
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        d = getattr(_times, "d", None)
+        if d is not None:
+            d[stage] = d.get(stage, 0.0) + time.perf_counter() - t
 
 
 class RenderError(Exception):
@@ -113,7 +139,8 @@ def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, e
     cmd = [pypandoc.get_pandoc_path(), "--from", PANDOC_FROM, "--to", to, "--sandbox", *extra]
     if outputfile:
         cmd += ["--output", str(outputfile)]
-    result = subprocess.run(cmd, input=md.encode("utf-8"), capture_output=True, env=env)
+    with timed(f"pandoc {to}"):
+        result = subprocess.run(cmd, input=md.encode("utf-8"), capture_output=True, env=env)
     if result.returncode != 0:
         raise RenderError(f"pandoc ({to}): {result.stderr.decode('utf-8', 'replace').strip()}")
     return result.stdout.decode("utf-8")
@@ -127,8 +154,10 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     tmp = out.with_name(f".{out.name}.tmp")
     md, charts = _take_charts(md, charts_dir)
     _pandoc(md, "docx", ["--reference-doc", str(reference_docx), "--number-sections"], outputfile=str(tmp), epoch=epoch)
-    _finish_docx(tmp, header, charts, toc)
-    normalise_zip(tmp, epoch)
+    with timed("docx finishing"):
+        _finish_docx(tmp, header, charts, toc)
+    with timed("docx zip stamps"):
+        normalise_zip(tmp, epoch)
     os.replace(tmp, out)
 
 
@@ -333,29 +362,12 @@ def end_embedded_expressions(typst_source: str) -> str:
     return _GLUED.sub("];", typst_source)
 
 
-def font_dirs() -> list[str]:
-    import font_lato
-
-    return [font_lato.font_directory]
-
-
-_compiler = None
-_compiler_lock = threading.Lock()  # one warm typst compiler shared by the build's threads
-
-
-def _typst_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
 def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,
                     charts_dir: Path | None = None) -> None:
     """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused).
     Charts go in as SVG (vector, crisp at any zoom), read from charts_dir as Typst's project root."""
-    import datetime as dt
+    from . import typeset
 
-    import typst
-
-    global _compiler
     extra = ["--template", str(typst_template)]
     for k, v in sorted(variables.items()):
         extra += ["-V", f"{k}={v}"]
@@ -363,20 +375,17 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     source = end_embedded_expressions(_pandoc(md, "typst", extra))
     for token, title, png in charts:
         svg = png.with_suffix(".svg").relative_to(charts_dir).as_posix()
-        figure = (f"#figure(image({_typst_string('/' + svg)}, width: 100%, "
-                  f"alt: {_typst_string(_chart_alt(png) or title)}), caption: {_typst_string(title)}, kind: image)")
+        figure = (f"#figure(image({typeset.string('/' + svg)}, width: 100%, "
+                  f"alt: {typeset.string(_chart_alt(png) or title)}), caption: {typeset.string(title)}, kind: image)")
         source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
     # The rest of the document in landscape: a new page with the same header and footer.
     source = re.sub(rf"(?m)^{LANDSCAPE}$", "#set page(flipped: true)", source)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
-    with _compiler_lock:
-        if _compiler is None:
-            _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
+    with timed("typst compile"):
         try:
-            pdf = _compiler.compile(input=source.encode("utf-8"), format="pdf", root=str(charts_dir) if charts else None,
-                                    timestamp=dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
-        except typst.TypstError as e:
-            raise RenderError(f"typst: {e.message} {e.hints}") from None
+            pdf = typeset.compile(source, root=str(charts_dir) if charts else None, epoch=epoch)
+        except typeset.TypesetError as e:
+            raise RenderError(str(e)) from None
     tmp.write_bytes(pdf)
     os.replace(tmp, out)
