@@ -4,9 +4,12 @@
     python bench/bench.py --demo 17 50000  # a synthetic 17-country, 50,000-row plan
 
 Prints wall time, CPU time and peak memory of a cold build, a no-op rebuild and a rebuild after one
-sector lead changes one number; the jobs a dry run plans after that change; `rcm-docs validate`
-throughput on 50,000 rows from CSV and XLSX; and one document's PDF by pandoc+Typst against the
-LaTeX and LibreOffice routes where those are installed. Writes bench/results/latest.json.
+sector lead changes one number; the jobs a dry run plans after that change and after a template
+change; where the cold build's seconds went (from the per-document stage times in build/logs); the
+naive floor (every document through a fresh pandoc to DOCX, a fresh pandoc to Typst and a fresh Typst
+compile, one after another); `rcm-docs validate` throughput on 50,000 rows from CSV and XLSX; and one
+document's PDF by pandoc+Typst against the LaTeX and LibreOffice routes where those are installed.
+Writes bench/results/latest.json.
 """
 from __future__ import annotations
 
@@ -50,18 +53,85 @@ def change_one_number(ws: Path) -> Path:
     return sub
 
 
+def planned_jobs(snake: list[str], ws: Path) -> list[str]:
+    """The jobs a dry run plans, as rule[wildcards]."""
+    out = subprocess.run(snake + ["-n"], cwd=ws, capture_output=True, text=True).stdout
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", out):
+        m = re.match(r"(?:local)?rule (\w+):", block)
+        if m:
+            wc = re.search(r"^    wildcards: (.*)$", block, flags=re.M)
+            jobs.append(f"{m.group(1)}[{wc.group(1)}]" if wc else m.group(1))
+    return sorted(jobs)
+
+
+def stage_seconds(build: Path) -> dict:
+    """Seconds per stage summed over the build's logs: each job's total, and each render's parts."""
+    steps, stages = {}, {}
+    for log in build.glob("logs/**/*.log"):
+        text = log.read_text()
+        m = re.match(r"(\w+): done in ([\d.]+) s", text)
+        if not m:
+            continue
+        steps[m.group(1)] = steps.get(m.group(1), 0) + float(m.group(2))
+        for k, v in re.findall(r"^  (.+?): ([\d.]+) s$", text, flags=re.M):
+            stages[k] = stages.get(k, 0) + float(v)
+    order = lambda d: {k: round(v, 2) for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
+    return {"jobs": order(steps), "render_stages": order(stages)}
+
+
 def build_benchmarks(ws: Path) -> dict:
     snake = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--cores", "2"]
-    out = {"cold_build": timed(snake, ws), "noop_rebuild": timed(snake, ws)}
+    # The workspace overrides one template, as a drafter who restyles the key points would.
+    tpl = ws / "templates" / "keypoints.md.j2"
+    tpl.parent.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "templates" / "keypoints.md.j2", tpl)
+    out = {"cold_build": timed(snake, ws)}
+    out["cold_build_where"] = stage_seconds(ws / "build")
+    out["noop_rebuild"] = timed(snake, ws)
     sub = change_one_number(ws)
-    planned = timed(snake + ["-n"], ws)["stdout"]
     out["changed_file"] = sub.relative_to(ws).as_posix()
-    jobs = re.findall(r"^rule (\w+):\n(?:    .*\n)*?    wildcards: \w+=(\w+)", planned, flags=re.M)
-    out["dry_run_jobs"] = sorted(f"{rule}[{wc}]" for rule, wc in jobs)
-    out["dry_run_job_count"] = len(re.findall(r"^rule \w+:", planned, flags=re.M)) + planned.count("localrule ")
+    out["dry_run_jobs"] = planned_jobs(snake, ws)
+    out["dry_run_job_count"] = len(out["dry_run_jobs"])
     out["one_submission_changed"] = timed(snake, ws)
+    # A template edit: the documents made from it rerun, nothing else.
+    tpl.write_text(tpl.read_text() + "\n")
+    out["template_changed"] = tpl.relative_to(ws).as_posix()
+    out["template_dry_run_jobs"] = planned_jobs(snake, ws)
     for k in ("cold_build", "noop_rebuild", "one_submission_changed"):
         out[k].pop("stdout")
+    return out
+
+
+def naive_floor(ws: Path) -> dict:
+    """Every document the naive way, one after another: a fresh pandoc to DOCX, a fresh pandoc to Typst,
+    and a fresh Typst compiler. The cold build (charts, tables and all) should beat this."""
+    import pypandoc
+    import typst
+
+    from rcm_docs.render import PANDOC_FROM, end_embedded_expressions
+    from rcm_docs.typeset import font_dirs
+
+    build = ws / "build"
+    mds = sorted(p.with_suffix(".md") for p in build.rglob("*.pdf") if p.with_suffix(".md").is_file())
+    pandoc = pypandoc.get_pandoc_path()
+    times = {"pandoc_docx_s": 0.0, "pandoc_typst_s": 0.0, "typst_compile_s": 0.0}
+    for md in mds:
+        t = time.perf_counter()
+        subprocess.run([pandoc, "-f", PANDOC_FROM, "-t", "docx", "--reference-doc", str(ROOT / "templates/reference.docx"),
+                        str(md), "-o", str(md.with_suffix(".floor.docx"))], cwd=md.parent, capture_output=True, check=True)
+        times["pandoc_docx_s"] += time.perf_counter() - t
+        t = time.perf_counter()
+        typ = subprocess.run([pandoc, "-f", PANDOC_FROM, "-t", "typst", "--template", str(ROOT / "templates/rrp.typ"),
+                              str(md)], cwd=md.parent, capture_output=True, check=True, text=True).stdout
+        times["pandoc_typst_s"] += time.perf_counter() - t
+        src = md.with_suffix(".floor.typ")
+        src.write_text(end_embedded_expressions(typ))
+        t = time.perf_counter()
+        typst.compile(str(src), output=str(md.with_suffix(".floor.pdf")), root=str(build), font_paths=font_dirs())
+        times["typst_compile_s"] += time.perf_counter() - t
+    out = {"documents": len(mds), **{k: round(v, 2) for k, v in times.items()}}
+    out["floor_s"] = round(sum(times.values()), 2)
     return out
 
 
@@ -99,18 +169,28 @@ def pdf_routes(ws: Path) -> dict:
     out = {"typst_s": round(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout), 2)}
     import pypandoc
 
-    if shutil.which("xelatex"):
+    def route(name: str, cmd: list[str], pdf: Path) -> None:
+        pdf.unlink(missing_ok=True)
         t = time.perf_counter()
-        subprocess.run([pypandoc.get_pandoc_path(), str(md), "--pdf-engine=xelatex", "-o", "/tmp/route-latex.pdf"], capture_output=True)
-        out["latex_s"] = round(time.perf_counter() - t, 2)
+        r = subprocess.run(cmd, capture_output=True, cwd=md.parent)
+        took = time.perf_counter() - t
+        ok = r.returncode == 0 and pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+        out[f"{name}_s"] = round(took, 2) if ok else f"failed: {r.stderr.decode(errors='replace')[-300:]}"
+        if ok:
+            out[f"{name}_vs_typst"] = round(took / out["typst_s"], 1)
+
+    tmp = Path(tempfile.mkdtemp())
+    if shutil.which("xelatex"):
+        route("latex", [pypandoc.get_pandoc_path(), str(md), "--pdf-engine=xelatex", "-o", str(tmp / "latex.pdf")],
+              tmp / "latex.pdf")
     else:
         out["latex_s"] = "not installed (xelatex)"
     if shutil.which("soffice"):
-        t = time.perf_counter()
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", "/tmp", str(docx)], capture_output=True)
-        out["libreoffice_s"] = round(time.perf_counter() - t, 2)
+        route("libreoffice", ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(docx)],
+              tmp / f"{docx.stem}.pdf")
     else:
         out["libreoffice_s"] = "not installed (soffice)"
+    shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
@@ -131,6 +211,8 @@ def main() -> None:
         figures = {"plan": label, **build_benchmarks(ws)}
         figures["documents"] = len(list((ws / "build").rglob("*.pdf")))
         figures["pdf_route"] = pdf_routes(ws)
+        figures["naive_floor"] = naive_floor(ws)
+        figures["cold_build_vs_floor"] = round(figures["cold_build"]["wall_s"] / figures["naive_floor"]["floor_s"], 2)
         figures["validate"] = validate_throughput(Path(tmp))
     for k, v in figures.items():
         print(f"{k:24} {v}")

@@ -228,19 +228,64 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
-def _in_workers(fn, *args, **kwargs):
-    """Run fn in one of two warm worker processes. Build steps are threads of the Snakemake process,
-    and threads share one GIL: rendering (Jinja, python-docx, matplotlib) would use one core of two."""
+def _workers_wanted() -> bool:
+    return not os.environ.get("RCM_NO_WORKERS") and (os.cpu_count() or 1) > 1
+
+
+def start_workers() -> None:
+    """Spawn the two render workers now and warm them (imports, pandoc server, Typst fonts), so that
+    they get ready on the second core while the first validations run, not when the first render waits."""
     global _pool
-    if os.environ.get("RCM_NO_WORKERS") or threading.current_thread() is threading.main_thread():
-        return fn(*args, **kwargs)
+    if not _workers_wanted():
+        return
     with _pool_lock:
         if _pool is None:
             import concurrent.futures
             import multiprocessing
 
             _pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
+                max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm)
+            for _ in range(_pool._max_workers):
+                _pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
+
+
+def stop_workers() -> None:
+    """End the workers once the build's jobs are done. A graceful pool shutdown waits for each
+    interpreter to tear down matplotlib and pandas (about a second); idle workers have nothing to lose."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            return
+        pool, _pool = _pool, None
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.terminate()  # their pandoc servers see end of input and exit too
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def finish_build() -> None:
+    """The build's last step (Snakemake's onsuccess/onerror): stop the workers, and cancel the scheduler's
+    rate-limit timers. Snakemake re-arms a one-second threading.Timer after each scheduling round; a
+    pending one would hold the finished build open for up to a second."""
+    stop_workers()
+    for t in threading.enumerate():
+        if isinstance(t, threading.Timer):
+            t.cancel()
+
+
+def _warm() -> None:
+    from . import charts, render, typeset  # noqa: F401  (matplotlib, python-docx and fonts load once)
+
+    render.warm()
+    typeset.compile("warm", format="pdf")
+
+
+def _in_workers(fn, *args, **kwargs):
+    """Run fn in one of two warm worker processes. Build steps are threads of the Snakemake process,
+    and threads share one GIL: rendering (Jinja, python-docx, matplotlib) would use one core of two."""
+    if not _workers_wanted() or threading.current_thread() is threading.main_thread():
+        return fn(*args, **kwargs)
+    start_workers()
     return _pool.submit(fn, *args, **kwargs).result()
 
 

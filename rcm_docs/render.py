@@ -127,23 +127,63 @@ def _chart_alt(png: Path) -> str:
 
 # ---- DOCX ----
 
-def _pandoc(md: str, to: str, extra: list[str], outputfile: str | None = None, epoch: int | None = None) -> str:
-    """Run pandoc on Markdown text. Its own environment per call: build steps run in threads."""
-    import subprocess
+class _PandocServer:
+    """A long-lived `pandoc lua pandoc_server.lua` answering JSON requests, one per line. One per process
+    (workers each have their own); threads of a process take turns. Restarted if it ever dies."""
 
-    import pypandoc
+    def __init__(self):
+        self.proc = None
+        self.lock = threading.Lock()
 
-    env = dict(os.environ)
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = str(epoch)  # pandoc stamps DOCX zip entries and core.xml with it
-    cmd = [pypandoc.get_pandoc_path(), "--from", PANDOC_FROM, "--to", to, "--sandbox", *extra]
-    if outputfile:
-        cmd += ["--output", str(outputfile)]
+    def _start(self):
+        import subprocess
+        import tempfile
+
+        import pypandoc
+
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([pypandoc.get_pandoc_path(), "lua", str(Path(__file__).with_name("pandoc_server.lua"))],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
+
+    def ask(self, request: dict) -> dict:
+        import json
+
+        line = (json.dumps(request) + "\n").encode("utf-8")
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self._start()
+            try:
+                self.proc.stdin.write(line)
+                self.proc.stdin.flush()
+                reply = self.proc.stdout.readline()
+            except BrokenPipeError:
+                reply = b""
+            if not reply:
+                code = self.proc.wait()
+                self.stderr.seek(0)
+                why = self.stderr.read().decode("utf-8", "replace").strip()[-2000:]
+                self.proc = None
+                raise RenderError(f"pandoc stopped (exit code {code}): {why}")
+        return json.loads(reply)
+
+
+_server = _PandocServer()
+
+
+def warm() -> None:
+    """Start this process's pandoc server and load python-docx before the first document needs them."""
+    import docx  # noqa: F401
+
+    _pandoc("warm", "typst")
+
+
+def _pandoc(md: str, to: str, **options) -> str:
+    """Markdown text -> Typst source, or -> a DOCX at options['out'], by the process's pandoc server."""
     with timed(f"pandoc {to}"):
-        result = subprocess.run(cmd, input=md.encode("utf-8"), capture_output=True, env=env)
-    if result.returncode != 0:
-        raise RenderError(f"pandoc ({to}): {result.stderr.decode('utf-8', 'replace').strip()}")
-    return result.stdout.decode("utf-8")
+        reply = _server.ask({"md": md, "from": PANDOC_FROM, "to": to, **options})
+    if "error" in reply:
+        raise RenderError(f"pandoc ({to}): {reply['error']}")
+    return reply.get("text", "")
 
 
 def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, header: str, epoch: int,
@@ -153,7 +193,7 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     md, charts = _take_charts(md, charts_dir)
-    _pandoc(md, "docx", ["--reference-doc", str(reference_docx), "--number-sections"], outputfile=str(tmp), epoch=epoch)
+    _pandoc(md, "docx", out=str(tmp), reference_doc=str(reference_docx), number_sections=True)
     with timed("docx finishing"):
         _finish_docx(tmp, header, charts, toc)
     with timed("docx zip stamps"):
@@ -368,11 +408,9 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     Charts go in as SVG (vector, crisp at any zoom), read from charts_dir as Typst's project root."""
     from . import typeset
 
-    extra = ["--template", str(typst_template)]
-    for k, v in sorted(variables.items()):
-        extra += ["-V", f"{k}={v}"]
     md, charts = _take_charts(md, charts_dir)
-    source = end_embedded_expressions(_pandoc(md, "typst", extra))
+    source = end_embedded_expressions(_pandoc(md, "typst", template=str(typst_template),
+                                              variables=dict(sorted(variables.items()))))
     for token, title, png in charts:
         svg = png.with_suffix(".svg").relative_to(charts_dir).as_posix()
         figure = (f"#figure(image({typeset.string('/' + svg)}, width: 100%, "

@@ -82,12 +82,12 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 
 def code_version() -> str:
-    """A short hash of the package's code and schemas: what a build step's result depends on besides its inputs."""
+    """A short hash of the package's code, schemas and pandoc script: what a build step's result depends on besides its inputs."""
     import hashlib
 
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".json") and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts:
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]

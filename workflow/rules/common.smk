@@ -118,3 +118,17 @@ def get_previous_figures(wildcards):
 
 def get_final_outputs():
     return get_documents() + ["build/manifest.json", "build/index.html"]
+
+
+onstart:
+    # Documents render in two worker processes: start them now, while the first validations run.
+    if workflow.local_exec:
+        jobs.start_workers()
+
+
+onsuccess:
+    jobs.finish_build()
+
+
+onerror:
+    jobs.finish_build()
