@@ -79,3 +79,30 @@ def test_bold_glued_to_punctuation_compiles_to_pdf_as_written(tmp_path, narrativ
     markdown_to_pdf(narrative + "\n", out, ROOT / "templates/rrp.typ",
                     {"header": "h", "header-right": "r", "as-of": "a", "year": "2026", "month": "1", "day": "1"}, 0)
     assert visible in pymupdf.open(out)[0].get_text().replace("\n", " ")
+
+
+def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
+    """Like pandoc --sandbox: a sector lead's Markdown cannot embed a file of the build machine."""
+    import zipfile
+
+    import docx
+
+    from rcm_docs.render import _pandoc
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG not for the donors")
+    out = tmp_path / "out.docx"
+    _pandoc(f"Intro\n\n![the office plan]({secret})\n", "docx", out=str(out), reference_doc=None)
+    with zipfile.ZipFile(out) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+    assert "the office plan" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+
+
+def test_pandoc_errors_are_reported_and_a_dead_pandoc_is_restarted(tmp_path):
+    from rcm_docs import render
+
+    with pytest.raises(render.RenderError, match="pandoc \\(docx\\).*nowhere"):
+        render._pandoc("x", "docx", out=str(tmp_path / "nowhere" / "x.docx"))
+    render._server.proc.kill()
+    render._server.proc.wait()
+    assert "#strong[still here]" in render._pandoc("**still here**", "typst")
