@@ -31,12 +31,13 @@ def _cached_plan(path: str, mtime_ns: int) -> Plan:
 
 
 def logged(log, step, *args, **kwargs):
-    """Run one build step, leaving its outcome in the rule's log file; failures still fail the step."""
+    """Run one build step, leaving its outcome in the rule's log file; failures still fail the step.
+    In a local build the step runs in one of the two worker processes (see start_workers)."""
     import time
 
     t = time.perf_counter()
     try:
-        result = step(*args, **kwargs)
+        result = _in_workers(_in_dir, os.getcwd(), step, *args, **kwargs)
     except Exception as e:
         atomic_write_text(log, f"{step.__name__}: failed after {time.perf_counter() - t:.2f} s\n{e}\n")
         raise
@@ -228,15 +229,14 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
-def _workers_wanted() -> bool:
-    return not os.environ.get("RCM_NO_WORKERS") and (os.cpu_count() or 1) > 1
-
-
 def start_workers() -> None:
-    """Spawn the two render workers now and warm them (imports, pandoc server, Typst fonts), so that
-    they get ready on the second core while the first validations run, not when the first render waits."""
+    """Spawn two worker processes for the build's steps and warm them (imports, pandoc server, Typst
+    fonts) while Snakemake starts its first jobs. Steps are threads of the Snakemake process (no
+    interpreter start per step), but threads share one GIL: validation, charts and python-docx ran on
+    one core of two. Called by the Snakefile's onstart, so only a local build's main process has
+    workers; cluster jobs (started with --no-hooks) run their one step in-process."""
     global _pool
-    if not _workers_wanted():
+    if os.environ.get("RCM_NO_WORKERS") or (os.cpu_count() or 1) < 2:
         return
     with _pool_lock:
         if _pool is None:
@@ -244,9 +244,8 @@ def start_workers() -> None:
             import multiprocessing
 
             _pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm)
-            for _ in range(_pool._max_workers):
+                max_workers=2, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+            for _ in range(2):
                 _pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
 
 
@@ -274,40 +273,38 @@ def finish_build() -> None:
 
 
 def _warm() -> None:
-    from . import charts, render, typeset  # noqa: F401  (matplotlib, python-docx and fonts load once)
+    from . import charts, render, typeset, validate  # noqa: F401  (pandas, matplotlib, python-docx, fonts)
 
     render.warm()
     typeset.compile("warm", format="pdf")
 
 
+def _in_dir(cwd, fn, *args, **kwargs):
+    os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
+    return fn(*args, **kwargs)
+
+
 def _in_workers(fn, *args, **kwargs):
-    """Run fn in one of two warm worker processes. Build steps are threads of the Snakemake process,
-    and threads share one GIL: rendering (Jinja, python-docx, matplotlib) would use one core of two."""
-    if not _workers_wanted() or threading.current_thread() is threading.main_thread():
+    pool = _pool
+    if pool is None or threading.current_thread() is threading.main_thread():
         return fn(*args, **kwargs)
-    start_workers()
-    return _pool.submit(fn, *args, **kwargs).result()
+    return pool.submit(fn, *args, **kwargs).result()
 
 
-def render_document(*args, **kwargs) -> dict:
+def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
+                    kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
+                    annex_xlsx=None) -> dict:
     """One document (a country's or the region's) as Markdown, DOCX and PDF -> {"timings": {stage: s}}."""
-    return _in_workers(_render_document, os.getcwd(), *args, **kwargs)
-
-
-def _render_document(cwd, root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
-                     kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
-                     annex_xlsx=None) -> dict:
     from .render import stage_times
 
     with stage_times() as times:
-        _render(cwd, root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+        _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
                 sitrep_json, audience, annex_xlsx)
     return {"timings": times}
 
 
-def _render(cwd, root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
             sitrep_json, audience, annex_xlsx) -> None:
-    os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
     from .fmt import date
     from .render import environment, markdown_to_docx, markdown_to_pdf, render_markdown, timed
 
@@ -619,21 +616,3 @@ def write_manifest(root, outputs: list, out_json) -> dict:
     }
     _json(out_json, manifest)
     return manifest
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m rcm_docs.jobs STEP LOG JSON-KWARGS`: run a step in its own process. For heavy
-    pure-Python steps (the merged XLSX), so they do not hold the GIL the threaded steps need."""
-    import sys
-
-    step, log, kwargs = (argv or sys.argv[1:])[:3]
-    try:
-        logged(log, globals()[step], **json.loads(kwargs))
-    except Exception as e:
-        print(f"rcm-docs: {e}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,5 +1,6 @@
 # Build steps are `run:` blocks calling rcm_docs.jobs; profiles/default makes Snakemake run them as
-# threads of one process (no interpreter start or pandas import per step).
+# threads of one process (no interpreter start or pandas import per step), and jobs.logged hands each
+# step to one of two warm worker processes started at onstart (so the steps use both cores).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
 import json

@@ -14,9 +14,6 @@ rule merge_plan:
     params:
         code=CODE,
         incomplete=ALLOW_INCOMPLETE,
-        # Its own process: writing ~1M XLSX cells is pure Python and would hold the GIL from the other steps.
-        kwargs=lambda wildcards, input, output: json.dumps({"root": ".", "rows_csvs": list(input.rows),
-            "status_jsons": list(input.status), "out_csv": output.csv, "out_xlsx": output.xlsx,
-            "allow_incomplete": ALLOW_INCOMPLETE}),
-    shell:
-        "{PY} -m rcm_docs.jobs merge_plan {log} {params.kwargs:q}"
+    run:
+        jobs.logged(log[0], jobs.merge_plan, ".", list(input.rows), list(input.status), output.csv, output.xlsx,
+                    ALLOW_INCOMPLETE)
