@@ -59,6 +59,13 @@ def _find_header(rows: list[list], known: set[str]) -> int | None:
     return first_nonblank
 
 
+def _blank_row(row: list) -> bool:
+    try:
+        return not "".join(row).strip()  # CSV rows: all text, one C-level pass
+    except TypeError:
+        return all(_is_blank(c) for c in row)
+
+
 def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str]) -> RawTable:
     h = _find_header(grid, known)
     if h is None:
@@ -70,9 +77,13 @@ def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str]) -
     width = len(headers)
     rows, row_numbers, overflow = [], [], []
     for i in range(h + 1, len(grid)):
-        row = list(grid[i][:width]) + [""] * (width - len(grid[i][:width]))
-        extra = [(j, c) for j, c in enumerate(grid[i][width:], start=width) if not _is_blank(c)]
-        if all(_is_blank(c) for c in row) and not extra:
+        cells = grid[i]
+        row = list(cells[:width])
+        if len(row) < width:
+            row += [""] * (width - len(row))
+        extra = ([(j, c) for j, c in enumerate(cells[width:], start=width) if not _is_blank(c)]
+                 if len(cells) > width else [])
+        if not extra and _blank_row(row):
             continue
         if extra:
             overflow.append((numbers[i], extra[0][0], extra[0][1]))
@@ -105,13 +116,18 @@ def read_csv(path: str | Path, known: set[str]) -> RawTable:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    grid, numbers = [], []
-    line = 1
     try:
-        for row in reader:
-            grid.append(row)
-            numbers.append(line)
-            line = reader.line_num + 1
+        grid = list(reader)
+        lines = len(io.StringIO(text, newline="").readlines())  # the lines the reader counts
+        if len(grid) == lines:  # no record spans lines: record i is on line i + 1
+            numbers = list(range(1, lines + 1))
+        else:  # a quoted cell holds a line break: count the lines each record takes
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            grid, numbers, line = [], [], 1
+            for row in reader:
+                grid.append(row)
+                numbers.append(line)
+                line = reader.line_num + 1
     except csv.Error as e:
         raise ReadError(f"{path}: line {reader.line_num}: not valid CSV ({e})") from None
     return _table(path, None, grid, numbers, known)

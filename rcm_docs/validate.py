@@ -217,7 +217,8 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
             data[name] = text
 
     if "organisation" in data:
-        resolved = data["organisation"].map(lambda s: registry.resolve(s) if s else "")
+        names = data["organisation"]
+        resolved = names.map({s: (registry.resolve(s) if s else "") for s in names.unique()})
         unknown = resolved.isna()
         report(unknown, "organisation", Reason.UNKNOWN_ORGANISATION,
                lambda v, _: f"{_text(v)!r} is not in the partner registry (inputs/partners.csv)",

@@ -1,7 +1,7 @@
 import openpyxl
 import pytest
 
-from rcm_docs.read import ReadError, read_submission
+from rcm_docs.read import ReadError, read_csv, read_submission
 
 KNOWN = {"organisation", "activity", "budget_usd", "admin1"}
 
@@ -58,3 +58,17 @@ def test_unsupported_extension_names_the_fix(tmp_path):
     p.write_bytes(b"x")
     with pytest.raises(ReadError, match="save the sheet as .xlsx or .csv"):
         read_submission(p, KNOWN)
+
+
+@pytest.mark.parametrize("text,rows,lines", [
+    ("a,b\r\n1,2\r\n\r\n3,4\r\n", [["1", "2"], ["3", "4"]], [2, 4]),
+    ('a,b\n"x\ny",2\n3,4\n', [["x\ny", "2"], ["3", "4"]], [2, 4]),
+    ("a,b\n1\u2028x,2\n\"p\nq\",4\n5,6\n", [["1\u2028x", "2"], ["p\nq", "4"], ["5", "6"]], [2, 3, 5]),
+    ("a,b\r1,2\r3,4", [["1", "2"], ["3", "4"]], [2, 3]),
+])
+def test_csv_row_numbers_are_the_lines_a_sector_lead_sees(tmp_path, text, rows, lines):
+    """Fast path (one record per line) and slow path (a quoted cell with a line break) agree with an editor."""
+    path = tmp_path / "s.csv"
+    path.write_text(text, newline="")
+    table = read_csv(path, {"a", "b"})
+    assert (table.rows, table.row_numbers) == (rows, lines)
