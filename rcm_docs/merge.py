@@ -24,7 +24,11 @@ def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(defuse)
+            s = out[col]
+            text = s.map(type) == str
+            risky = text & s.where(text, "").str.startswith(FORMULA_START)
+            if risky.any():
+                out[col] = s.where(~risky, "'" + s.where(risky, ""))
     return out
 
 
@@ -73,8 +77,6 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, epoch: int) ->
 
     import xlsxwriter
 
-    from .render import normalise_zip
-
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -99,6 +101,5 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, epoch: int) ->
                     number(i, j, v)
                 else:
                     text(i, j, str(v))
-    wb.close()
-    normalise_zip(tmp, epoch)
+    wb.close()  # xlsxwriter stamps zip entries with a fixed date and core.xml with "created": reproducible as is
     os.replace(tmp, path)
