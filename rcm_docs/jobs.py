@@ -251,7 +251,7 @@ def start_workers() -> None:
 
 def stop_workers() -> None:
     """End the workers once the build's jobs are done. A graceful pool shutdown waits for each
-    interpreter to tear down matplotlib and pandas (about a second); idle workers have nothing to lose."""
+    interpreter to tear down pandas and python-docx (about a second); idle workers have nothing to lose."""
     global _pool
     with _pool_lock:
         if _pool is None:
@@ -277,7 +277,7 @@ def finish_build() -> None:
 
 
 def _warm() -> None:
-    from . import charts, render, typeset, validate  # noqa: F401  (pandas, matplotlib, python-docx, fonts)
+    from . import charts, render, typeset, validate  # noqa: F401  (pandas, python-docx, fonts)
 
     render.warm()
     typeset.compile("warm", format="pdf")
@@ -328,8 +328,9 @@ def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, k
     build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
     charts_root = build / "charts"
     folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
+    chart_library = find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep") else None
     with timed("charts"):
-        charts = _charts(plan, fig, charts_root / folder, kind, sitrep) if kind in ("rrp", "sitrep") else {}
+        charts = _charts(plan, fig, charts_root / folder, kind, sitrep, chart_library) if chart_library else {}
     up = "../../" if kind == "sitrep" else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
@@ -351,7 +352,7 @@ def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, k
                     {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
                      "as-of": date(sitrep["period_end"] if kind == "sitrep" else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
-                    plan.epoch, charts_root)
+                    plan.epoch, charts_root, chart_library)
 
 
 def pack_annex(plan: Plan, fig: dict, funding: dict, sitrep: dict | None, out_xlsx) -> None:
@@ -378,13 +379,13 @@ def pack_annex(plan: Plan, fig: dict, funding: dict, sitrep: dict | None, out_xl
     write_xlsx(sheets, out_xlsx, plan.epoch)
 
 
-def _charts(plan: Plan, fig: dict, folder: Path, kind: str, sitrep: dict | None = None) -> dict:
-    """The document's charts (SVG and PNG) with their alt text beside them, in its own folder."""
+def _charts(plan: Plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str) -> dict:
+    """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder."""
     from .charts import charts_for, sitrep_charts
 
     folder.mkdir(parents=True, exist_ok=True)
-    made = (sitrep_charts(sitrep, plan.currency, folder, "chart") if kind == "sitrep"
-            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart"))
+    made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
+            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

@@ -101,7 +101,8 @@ def demote_headings(markdown: str, by: int) -> str:
 # ---- Charts ----
 # A chart is written in the Markdown as ![Title](../charts/<name>.png), so the Markdown twin shows it.
 # pandoc runs sandboxed (a narrative must not pull local files into a document), so it cannot read the
-# image itself: the line becomes a placeholder, and the chart goes in after pandoc (PNG in DOCX, SVG in PDF).
+# image itself: the line becomes a placeholder, and the chart goes in after pandoc (its PNG in the DOCX,
+# its Typst drawing, <name>.typ beside the PNG, in the PDF).
 _CHART = re.compile(r"^!\[([^\]\n]+)\]\((?:\.\./)+charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
 
 
@@ -440,26 +441,29 @@ def end_embedded_expressions(typst_source: str) -> str:
 
 
 def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,
-                    charts_dir: Path | None = None) -> None:
+                    charts_dir: Path | None = None, chart_library: str | None = None) -> None:
     """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused).
-    Charts go in as SVG (vector, crisp at any zoom), read from charts_dir as Typst's project root."""
+    Charts are drawn in place by the Typst chart library (templates/chart.typ): vector, text as text."""
     from . import typeset
+    from .charts import library
 
     md, charts = _take_charts(md, charts_dir)
     source = end_embedded_expressions(_pandoc(md, "typst", template=str(typst_template),
                                               variables=dict(sorted(variables.items()))))
     for token, title, png in charts:
-        svg = png.with_suffix(".svg").relative_to(charts_dir).as_posix()
-        figure = (f"#figure(image({typeset.string('/' + svg)}, width: 100%, "
-                  f"alt: {typeset.string(_chart_alt(png) or title)}), caption: {typeset.string(title)}, kind: image)")
+        call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()
+        figure = (f"#figure({call}, alt: {typeset.string(_chart_alt(png) or title)}, "
+                  f"caption: {typeset.string(title)}, kind: image)")
         source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
+    if charts:
+        source = (chart_library or library()) + "\n" + source
     # The rest of the document in landscape: a new page with the same header and footer.
     source = re.sub(rf"(?m)^{LANDSCAPE}$", "#set page(flipped: true)", source)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     with timed("typst compile"):
         try:
-            pdf = typeset.compile(source, root=str(charts_dir) if charts else None, epoch=epoch)
+            pdf = typeset.compile(source, epoch=epoch)
         except typeset.TypesetError as e:
             raise RenderError(str(e)) from None
     tmp.write_bytes(pdf)

@@ -23,9 +23,34 @@ def font_dirs() -> list[str]:
     return [font_lato.font_directory]
 
 
-def string(text: str) -> str:
-    """A Typst string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def string(text: str, keep_newlines: bool = False) -> str:
+    """A Typst string literal; line breaks become spaces unless kept (as \\n)."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "")
+    return '"' + body.replace("\n", "\\n" if keep_newlines else " ") + '"'
+
+
+def literal(value) -> str:
+    """A Python value as a Typst literal: str, number, bool, None, list/tuple (array), dict (dictionary)."""
+    import math
+
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value}")
+        return repr(value)
+    if isinstance(value, str):
+        return string(value, keep_newlines=True)
+    if isinstance(value, (list, tuple)):
+        items = [literal(v) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}: {literal(v)}" for k, v in value.items()) + ")" if value else "(:)"
+    raise TypeError(f"no Typst literal for {type(value).__name__}")
 
 
 def compile(source: str, *, root: str | None = None, epoch: int | None = None, format: str = "pdf",

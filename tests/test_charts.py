@@ -27,10 +27,10 @@ def small_figures(with_countries: bool) -> dict:
     return fig
 
 
-def test_bar_chart_writes_svg_and_png(tmp_path):
-    svg, png = draw(tmp_path)
-    assert (svg.name, png.name) == ("chart.svg", "chart.png")
-    assert svg.read_bytes().startswith(b"<?xml") and b"<svg" in svg.read_bytes()
+def test_bar_chart_writes_its_typst_call_and_png(tmp_path):
+    typ, png = draw(tmp_path)
+    assert (typ.name, png.name) == ("chart.typ", "chart.png")
+    assert typ.read_text().startswith("rcm-chart((title: \"Requirements by sector\"")
     assert png.read_bytes().startswith(b"\x89PNG")
 
 
@@ -47,7 +47,7 @@ def test_bar_chart_height_grows_by_07_cm_per_bar(tmp_path):
 
 def test_bar_chart_leaves_no_temporary_files(tmp_path):
     draw(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png", "chart.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png", "chart.typ"]
 
 
 SCRIPT = """
@@ -63,7 +63,7 @@ def test_bar_chart_bytes_identical_across_processes(tmp_path):
     for run in ("a", "b"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
     draw(tmp_path / "c")
-    for ext in ("svg", "png"):
+    for ext in ("typ", "png"):
         a, b, c = ((tmp_path / run / f"chart.{ext}").read_bytes() for run in "abc")
         assert a == b == c, ext
 
@@ -74,7 +74,7 @@ def test_bar_chart_bytes_identical_across_threads(tmp_path):
         t.start()
     for t in threads:
         t.join()
-    for ext in ("svg", "png"):
+    for ext in ("typ", "png"):
         assert len({(tmp_path / str(i) / f"chart.{ext}").read_bytes() for i in range(4)}) == 1, ext
 
 
@@ -95,22 +95,25 @@ def test_value_labels_in_millions_never_show_zero_for_a_real_amount():
     assert charts._value_label(950_000, False) == "950,000"
 
 
-def test_bar_chart_dollar_in_label_renders_literally(tmp_path, monkeypatch):
-    from matplotlib.mathtext import MathTextParser
-
-    def no_mathtext(*args, **kwargs):
-        raise AssertionError("mathtext was triggered")
-
-    monkeypatch.setattr(MathTextParser, "parse", no_mathtext)
-    svg, png = charts.bar_chart(["Cash $ support", "$5 vouchers"], [1.0, 2.0], "Cash $ and $ vouchers", "USD",
-                                SOURCE, tmp_path / "dollar")
-    assert b">Cash $ support<" in svg.read_bytes() and b">Cash $ and $ vouchers<" in svg.read_bytes()
+def test_bar_chart_dollar_and_markup_in_labels_render_literally(tmp_path):
+    """Names from inputs are data: '$', '#', '*' and quotes are drawn as typed, never read as Typst markup."""
+    labels = ["Cash $ support", "#1 *partner* \"quoted\" \\ back"]
+    typ, png = charts.bar_chart(labels, [1.0, 2.0], "Cash $ and $ vouchers", "USD", SOURCE, tmp_path / "dollar")
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
+    text = page.get_text()
+    assert all(lb in text for lb in labels) and "Cash $ and $ vouchers" in text
 
 
-def test_grouped_bars_writes_svg_and_png(tmp_path):
-    svg, png = charts.grouped_bars(LABELS, {"Requirements": VALUES, "Funded": [1e6, 2e6, 0]},
+def _chart_pdf(typ: Path) -> bytes:
+    from rcm_docs import typeset
+
+    return typeset.compile(charts.library() + "\n#" + typ.read_text())
+
+
+def test_grouped_bars_writes_typ_and_png(tmp_path):
+    typ, png = charts.grouped_bars(LABELS, {"Requirements": VALUES, "Funded": [1e6, 2e6, 0]},
                                    "Requirements and funding", "USD", SOURCE, tmp_path / "grouped")
-    assert svg.exists() and pymupdf.Pixmap(str(png)).width == round(17 / 2.54 * 200)
+    assert typ.exists() and pymupdf.Pixmap(str(png)).width == round(17 / 2.54 * 200)
 
 
 def test_grouped_bars_rejects_a_series_of_the_wrong_length(tmp_path):
@@ -138,14 +141,9 @@ def test_charts_for_sorts_bars_largest_first(tmp_path):
     assert alt.index("Protection") < alt.index("Education")
 
 
-def test_chart_svg_embeds_in_typst(tmp_path):
-    import font_lato
-    import typst
-
-    svg, _ = draw(tmp_path)
-    (tmp_path / "doc.typ").write_text(f'#image("{svg.name}", width: 100%)\n')
-    pdf = typst.compile(str(tmp_path / "doc.typ"), root=str(tmp_path), font_paths=[font_lato.font_directory])
-    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+def test_chart_in_the_pdf_is_vector_with_searchable_text(tmp_path):
+    typ, _ = draw(tmp_path)
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
     assert len(page.get_drawings()) >= 4  # bars and grid
     # Chart text stays text, set in Lato: a reader can search the PDF for a sector's name.
     text = page.get_text()
@@ -153,7 +151,14 @@ def test_chart_svg_embeds_in_typst(tmp_path):
     assert {f[3].split("+")[-1] for f in page.get_fonts()} >= {"Lato-Regular", "Lato-Bold"}
 
 
-def test_chart_png_is_the_svg_rasterised(tmp_path):
+def test_chart_axis_has_round_steps_and_value_room(tmp_path):
+    typ, _ = draw(tmp_path)  # largest 3.7 million: an axis in whole USD millions, 0 to 3
+    text = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0].get_text().split()
+    assert {"0", "1", "2", "3"} <= set(text) and "0.5" not in text and "2.5" not in text
+    assert "USD" in text and "millions" in text
+
+
+def test_chart_png_shows_the_drawing(tmp_path):
     """The DOCX shows the very drawing the PDF shows: dark title pixels at the top-left, bars in UNHCR blue."""
     _, png = draw(tmp_path)
     pix = pymupdf.Pixmap(str(png))

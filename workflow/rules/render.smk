@@ -6,6 +6,7 @@ rule render_rrp:
         template=get_template("rrp.md.j2"),
         macros=get_template("_macros.md.j2"),
         typst=get_template("rrp.typ"),
+        chart=get_template("chart.typ"),
         reference=get_template("reference.docx"),
     output:
         md="build/rrp/{doc}.md",

@@ -72,6 +72,7 @@ rule render_sitrep:
         template=get_template("sitrep.md.j2"),
         macros=get_template("_macros.md.j2"),
         typst=get_template("rrp.typ"),
+        chart=get_template("chart.typ"),
         reference=get_template("reference.docx"),
     output:
         md="build/sitreps/{period}/{doc}.md",
