@@ -88,7 +88,8 @@ def build_benchmarks(ws: Path) -> dict:
     shutil.copy(ROOT / "templates" / "keypoints.md.j2", tpl)
     out = {"cold_build": timed(snake, ws)}
     out["cold_build_where"] = stage_seconds(ws / "build")
-    out["noop_rebuild"] = timed(snake, ws)
+    noops = sorted((timed(snake, ws) for _ in range(3)), key=lambda r: r["wall_s"])
+    out["noop_rebuild"] = noops[1]  # the median of three: a single no-op run is at the mercy of the page cache
     sub = change_one_number(ws)
     out["changed_file"] = sub.relative_to(ws).as_posix()
     out["dry_run_jobs"] = planned_jobs(snake, ws)
