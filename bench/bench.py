@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -29,17 +29,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def timed(cmd: list[str], cwd: Path) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{result.stdout[-1500:]}\n{result.stderr[-1500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of children is the largest child so far: the peak of any one process of the build.
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(after.ru_maxrss / 1024),
-            "stdout": result.stdout}
+    """Wall time, CPU time (user + system) and peak memory of one command and every process it started."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # this command's own rusage, its children included
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{stdout[-1500:]}\n{stderr[-1500:]}")
+    # ru_maxrss: the largest single process of the command (the Snakemake process or a worker).
+    return {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024), "stdout": stdout}
 
 
 def change_one_number(ws: Path) -> Path:
@@ -94,7 +98,8 @@ def build_benchmarks(ws: Path) -> dict:
     out["changed_file"] = sub.relative_to(ws).as_posix()
     out["dry_run_jobs"] = planned_jobs(snake, ws)
     out["dry_run_job_count"] = len(out["dry_run_jobs"])
-    out["one_submission_changed"] = timed(snake, ws)
+    runs = [timed(snake, ws)] + [(change_one_number(ws), timed(snake, ws))[1] for _ in range(2)]
+    out["one_submission_changed"] = sorted(runs, key=lambda r: r["wall_s"])[1]  # the median of three changes
     # A template edit: the documents made from it rerun, nothing else.
     tpl.write_text(tpl.read_text() + "\n")
     out["template_changed"] = tpl.relative_to(ws).as_posix()
@@ -158,7 +163,8 @@ def validate_throughput(tmp: Path) -> dict:
     out = {}
     for name, path in (("csv", "inputs/submissions/KEN/PRO.csv"), ("xlsx", "inputs/submissions/KEN/EDU.xlsx")):
         t = timed([sys.executable, "-m", "rcm_docs", "validate", path], ws)
-        out[name] = {"rows": n, "wall_s": t["wall_s"], "rows_per_s": round(n / t["wall_s"])}
+        out[name] = {"rows": n, "wall_s": t["wall_s"], "cpu_s": t["cpu_s"], "peak_rss_mb": t["peak_rss_mb"],
+                     "rows_per_s": round(n / t["wall_s"])}
     return out
 
 
