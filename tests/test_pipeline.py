@@ -1,5 +1,6 @@
 """End to end: snakemake on the fixture workspace, documents read back as a reader would."""
 import json
+import re
 import shutil
 
 import docx
@@ -7,7 +8,7 @@ import pytest
 import pandas as pd
 import pymupdf
 
-from conftest import copy_fixture, snakemake
+from conftest import ROOT, copy_fixture, snakemake
 
 # Hand-computed from tests/fixtures/ws (see the figures tests for the consolidation rules).
 KEN_REQ, UGA_REQ = 1_295_000, 480_000
@@ -331,3 +332,28 @@ def test_the_slurm_profile_plans_every_document_without_a_cluster(tmp_path):
     result = snakemake(ws, "--profile", str(ROOT / "profiles/slurm"), "-n")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "render_rrp" in result.stdout and "render_pack" in result.stdout and "render_sitrep" in result.stdout
+
+
+def _planned(ws) -> set[str]:
+    dry = snakemake(ws, "-n")
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    return {m for m in re.findall(r"^(?:local)?rule (\w+):", dry.stdout, flags=re.M)}
+
+
+def test_a_template_edit_reruns_exactly_the_documents_made_from_it(tmp_path):
+    """A drafter restyles the key points, then the charts: only those documents are planned again."""
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "templates").mkdir()
+    for name in ("keypoints.md.j2", "chart.typ"):
+        shutil.copy(ROOT / "templates" / name, ws / "templates" / name)
+    assert snakemake(ws).returncode == 0
+    keypoints = ws / "templates/keypoints.md.j2"
+    keypoints.write_text(keypoints.read_text() + "\n")
+    assert _planned(ws) == {"render_keypoints", "manifest", "review_index", "all"}
+    assert snakemake(ws).returncode == 0
+    chart = ws / "templates/chart.typ"
+    chart.write_text(chart.read_text().replace('rgb("#0072BC")', 'rgb("#0072BD")'))
+    assert _planned(ws) == {"render_rrp", "render_sitrep", "manifest", "review_index", "all"}
+    assert snakemake(ws).returncode == 0
+    assert 'rgb("#0072BD")' in chart.read_text()
+    assert (ws / "build/charts/KEN/chart-requirements_by_sector.png").stat().st_mtime > keypoints.stat().st_mtime
