@@ -89,7 +89,10 @@ def draw(call: str, out_base: Path, chart_library: str | None = None) -> list[Pa
     out_base.parent.mkdir(parents=True, exist_ok=True)
     typ, png = (out_base.with_name(f"{out_base.name}.{ext}") for ext in ("typ", "png"))
     page = f"{chart_library or library()}\n#set page(width: 17cm, height: auto, margin: 0pt, fill: white)\n#{call}\n"
-    image = typeset.compile(page, format="png", ppi=DPI)
+    try:
+        image = typeset.compile(page, format="png", ppi=DPI)
+    except typeset.TypesetError as e:
+        raise typeset.TypesetError(f"chart {out_base.name} (drawn by templates/chart.typ): {e}") from None
     _replace(typ, (call + "\n").encode("utf-8"))
     _replace(png, image)
     return [typ, png]

@@ -240,13 +240,18 @@ def start_workers() -> None:
         return
     with _pool_lock:
         if _pool is None:
-            import concurrent.futures
-            import multiprocessing
+            _pool = _new_pool()
 
-            _pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=2, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-            for _ in range(2):
-                _pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
+
+def _new_pool():
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=2, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+    for _ in range(2):
+        pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
+    return pool
 
 
 def stop_workers() -> None:
@@ -277,10 +282,13 @@ def finish_build() -> None:
 
 
 def _warm() -> None:
-    from . import charts, render, typeset, validate  # noqa: F401  (pandas, python-docx, fonts)
+    try:
+        from . import charts, render, typeset, validate  # noqa: F401  (pandas, python-docx, fonts)
 
-    render.warm()
-    typeset.compile("warm", format="pdf")
+        render.warm()
+        typeset.compile("warm", format="pdf")
+    except Exception:  # noqa: BLE001  a failed warm-up must not break the pool: the step reports the cause
+        pass
 
 
 def _in_dir(cwd, fn, *args, **kwargs):
@@ -289,10 +297,28 @@ def _in_dir(cwd, fn, *args, **kwargs):
 
 
 def _in_workers(fn, *args, **kwargs):
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _pool
     pool = _pool
     if pool is None or threading.current_thread() is threading.main_thread():
         return fn(*args, **kwargs)
-    return pool.submit(fn, *args, **kwargs).result()
+    try:
+        return pool.submit(fn, *args, **kwargs).result()
+    except BrokenProcessPool:
+        # A worker died (out of memory, a crash in a native library): every step on this pool fails with
+        # it, the innocent one on the other worker too. Steps go on in a fresh pool; this one is tried
+        # there once more, and only if it breaks that one as well is it the step's own failure.
+        with _pool_lock:
+            if _pool is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                _pool = _new_pool()
+            fresh = _pool
+        try:
+            return fresh.submit(fn, *args, **kwargs).result()
+        except BrokenProcessPool:
+            raise RuntimeError(f"{getattr(fn, '__name__', fn)}: the worker process running this step stopped "
+                               "abruptly, twice (out of memory? see the system log)") from None
 
 
 def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,

@@ -25,7 +25,16 @@ end
 -- Like `--sandbox`: the reader touches no file, and no image is fetched into a document. Charts are
 -- placed by rcm-docs itself, so an image here can only come from a narrative: its description stays.
 local function sandboxed(doc)
-  return doc:walk { Image = function (img) return img.caption end }
+  return doc:walk {
+    Image = function (img) return img.caption end,
+    -- A standalone image was a figure: without the image it is just its caption, as a paragraph
+    -- (left as a figure, the DOCX writer would make it a one-cell table).
+    Figure = function (fig)
+      local text = pandoc.utils.blocks_to_inlines(fig.caption.long)
+      if #text == 0 then text = pandoc.utils.blocks_to_inlines(fig.content) end
+      return pandoc.Para(text)
+    end,
+  }
 end
 
 local function convert(req)

@@ -159,6 +159,11 @@ class _PandocServer:
                 reply = self.proc.stdout.readline()
             except BrokenPipeError:
                 reply = b""
+            except BaseException:  # interrupted mid-request: its reply must not answer the next one
+                self.proc.kill()
+                self.proc.wait()
+                self.proc = None
+                raise
             if not reply:
                 code = self.proc.wait()
                 self.stderr.seek(0)
@@ -194,7 +199,7 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     md, charts = _take_charts(md, charts_dir)
-    _pandoc(md, "docx", out=str(tmp), reference_doc=str(reference_docx), number_sections=True)
+    _pandoc(md, "docx", out=str(tmp.resolve()), reference_doc=str(Path(reference_docx).resolve()), number_sections=True)
     with timed("docx finishing"):
         _finish_docx(tmp, header, charts, toc)
     with timed("docx zip stamps"):
@@ -448,7 +453,7 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     from .charts import library
 
     md, charts = _take_charts(md, charts_dir)
-    source = end_embedded_expressions(_pandoc(md, "typst", template=str(typst_template),
+    source = end_embedded_expressions(_pandoc(md, "typst", template=str(Path(typst_template).resolve()),
                                               variables=dict(sorted(variables.items()))))
     for token, title, png in charts:
         call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()

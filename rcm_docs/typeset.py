@@ -42,7 +42,7 @@ def literal(value) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"not a finite number: {value}")
-        return repr(value)
+        return repr(float(value))  # numpy's float64 repr is "np.float64(1.5)"
     if isinstance(value, str):
         return string(value, keep_newlines=True)
     if isinstance(value, (list, tuple)):

@@ -95,7 +95,9 @@ def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
     _pandoc(f"Intro\n\n![the office plan]({secret})\n", "docx", out=str(out), reference_doc=None)
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
-    assert "the office plan" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    d = docx.Document(str(out))
+    assert "the office plan" in "\n".join(p.text for p in d.paragraphs)
+    assert not d.tables  # the figure left behind is a paragraph, not a one-cell table with white text
 
 
 def test_pandoc_errors_are_reported_and_a_dead_pandoc_is_restarted(tmp_path):
