@@ -32,7 +32,7 @@ def _cached_plan(path: str, mtime_ns: int) -> Plan:
 
 def logged(log, step, *args, **kwargs):
     """Run one build step, leaving its outcome in the rule's log file; failures still fail the step.
-    In a local build the step runs in one of the two worker processes (see start_workers)."""
+    In a local build the step runs in one of the worker processes (see start_workers)."""
     import time
 
     t = time.perf_counter()
@@ -227,19 +227,22 @@ DOCUMENT_KINDS = {
 
 _pool = None
 _pool_lock = threading.Lock()
+_workers = 2
 
 
-def start_workers() -> None:
-    """Spawn two worker processes for the build's steps and warm them (imports, pandoc server, Typst
-    fonts) while Snakemake starts its first jobs. Steps are threads of the Snakemake process (no
-    interpreter start per step), but threads share one GIL: validation, charts and python-docx ran on
-    one core of two. Called by the Snakefile's onstart, so only a local build's main process has
-    workers; cluster jobs (started with --no-hooks) run their one step in-process."""
-    global _pool
-    if os.environ.get("RCM_NO_WORKERS") or (os.cpu_count() or 1) < 2:
+def start_workers(cores: int | None = None) -> None:
+    """Spawn one worker process per core Snakemake was given (two on a 2-core laptop; none with one core)
+    and warm them (imports, pandoc server, Typst fonts) while Snakemake starts its first jobs. Steps are
+    threads of the Snakemake process (no interpreter start per step), but threads share one GIL:
+    validation and python-docx ran on one core of two. Called by the Snakefile's onstart, so only a
+    local build's main process has workers; cluster jobs (started with --no-hooks) run in-process."""
+    global _pool, _workers
+    n = min(cores or 2, os.cpu_count() or 1)  # as many as the steps Snakemake may run at once
+    if os.environ.get("RCM_NO_WORKERS") or n < 2:
         return
     with _pool_lock:
         if _pool is None:
+            _workers = n
             _pool = _new_pool()
 
 
@@ -248,8 +251,8 @@ def _new_pool():
     import multiprocessing
 
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=2, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-    for _ in range(2):
+        max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+    for _ in range(_workers):
         pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
     return pool
 

@@ -1,6 +1,6 @@
 # Build steps are `run:` blocks calling rcm_docs.jobs; profiles/default makes Snakemake run them as
 # threads of one process (no interpreter start or pandas import per step), and jobs.logged hands each
-# step to one of two warm worker processes started at onstart (so the steps use both cores).
+# step to a warm worker process started at onstart, one per core (so the steps use every core).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
 import json
@@ -122,9 +122,9 @@ def get_final_outputs():
 
 
 onstart:
-    # Documents render in two worker processes: start them now, while the first validations run.
+    # Steps run in worker processes, one per core: start them now, while Snakemake schedules the first jobs.
     if workflow.local_exec:
-        jobs.start_workers()
+        jobs.start_workers(workflow.cores)
 
 
 onsuccess:
