@@ -249,11 +249,20 @@ def start_workers(cores: int | None = None) -> None:
 def _new_pool():
     import concurrent.futures
     import multiprocessing
+    import sys
+    import types
 
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-    for _ in range(_workers):
-        pool.submit(int)  # one trivial task each: a spawn-context pool starts workers on demand
+    # A spawned worker first re-runs the parent's __main__: here the snakemake script, 0.7 s of imports
+    # (Snakemake, and pandas through its plugins) that a worker never uses. Hidden while they start.
+    real_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        for _ in range(_workers):
+            pool.submit(int)  # one trivial task each: a spawn-context pool starts its workers on demand
+    finally:
+        sys.modules["__main__"] = real_main
     return pool
 
 
