@@ -85,26 +85,21 @@ def _num(x) -> str:
     return f"{x:+,.0f}" if isinstance(x, (int, float)) and x < 0 else f"{x:,.0f}" if isinstance(x, (int, float)) else str(x)
 
 
+def _section(title: str, empty: str, head: str, rows: list[str]) -> list[str]:
+    return [f"## {title}", ""] + ([head, *rows] if rows else [empty]) + [""]
+
+
 def summary_markdown(figs: pd.DataFrame, rows: pd.DataFrame, inputs: list[tuple[str, str]], old: str, new: str) -> str:
     from .report import _cell
 
     lines = [f"# What changed: {old} -> {new}", ""]
     lines += ["## Input files", ""] + ([f"- {c}: `{p}`" for p, c in inputs] or ["No input file changed (or no manifests)."]) + [""]
-    lines += ["## Figures", ""]
-    if figs.empty:
-        lines += ["No figure changed.", ""]
-    else:
-        lines += ["| Level | Item | Measure | Old | New | Change |", "|---|---|---|--:|--:|--:|"]
-        for r in figs.itertuples():
-            pct = f" ({r.change_pct:+.1%})" if r.change_pct is not None and not pd.isna(r.change_pct) else ""
-            lines.append(f"| {r.level} | {_cell(r.item)} | {r.measure} | {_num(r.old)} | {_num(r.new)} | {r.change:+,.0f}{pct} |")
-        lines.append("")
-    lines += ["## Submission rows behind them", ""]
-    if rows.empty:
-        lines += ["No submission row changed.", ""]
-    else:
-        lines += ["| Change | File | Row | Organisation / activity | Column | Old | New |", "|---|---|--:|---|---|--:|--:|"]
-        for r in rows.itertuples():
-            lines.append(f"| {r.change} | `{r.file}` | {_num(r.row)} | {_cell(r.key)} | {r.column} | {_num(r.old)} | {_num(r.new)} |")
-        lines.append("")
+    lines += _section("Figures", "No figure changed.", "| Level | Item | Measure | Old | New | Change |\n|---|---|---|--:|--:|--:|",
+                      [f"| {r.level} | {_cell(r.item)} | {r.measure} | {_num(r.old)} | {_num(r.new)} | {r.change:+,.0f}"
+                       + (f" ({r.change_pct:+.1%})" if r.change_pct is not None and not pd.isna(r.change_pct) else "") + " |"
+                       for r in figs.itertuples()])
+    lines += _section("Submission rows behind them", "No submission row changed.",
+                      "| Change | File | Row | Organisation / activity | Column | Old | New |\n|---|---|--:|---|---|--:|--:|",
+                      [f"| {r.change} | `{r.file}` | {_num(r.row)} | {_cell(r.key)} | {r.column} | {_num(r.old)} | {_num(r.new)} |"
+                       for r in rows.itertuples()])
     return "\n".join(lines)

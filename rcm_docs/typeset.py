@@ -53,14 +53,13 @@ def literal(value) -> str:
     raise TypeError(f"no Typst literal for {type(value).__name__}")
 
 
-def compile(source: str, *, root: str | None = None, epoch: int | None = None, format: str = "pdf",
-            ppi: float | None = None) -> bytes:
+def compile(source: str, *, epoch: int | None = None, format: str = "pdf", ppi: float | None = None) -> bytes:
     """Typst source -> PDF bytes (or the first page as PNG). Only Lato and fonts under font_dirs() are
     seen, so the output does not depend on what the machine has installed."""
     import typst
 
     global _compiler
-    kwargs = {"format": format, "root": root}
+    kwargs = {"format": format}
     if epoch is not None:
         kwargs["timestamp"] = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     if ppi is not None:
