@@ -1,5 +1,5 @@
 # rcm-docs build: sector submissions in, validated plan data and response plan documents out.
-# This file and workflow/rules/*.smk only wire paths to rcm_docs functions; the logic lives in rcm_docs/.
+# This file and workflow/rules/*.smk only wire paths to rcm_docs.build functions; the logic lives in rcm_docs/.
 #   snakemake --cores 2                                   # the example workspace in this folder
 #   snakemake -s /path/to/rcm-docs/Snakefile -d WORKSPACE --cores 2
 from snakemake.utils import min_version
@@ -15,9 +15,7 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/render.smk"
-include: "workflow/rules/keypoints.smk"
-include: "workflow/rules/sitreps.smk"
-include: "workflow/rules/manifest.smk"
+include: "workflow/rules/review.smk"
 
 
 rule all:

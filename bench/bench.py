@@ -65,7 +65,7 @@ def planned_jobs(snake: list[str], ws: Path) -> list[str]:
         m = re.match(r"(?:local)?rule (\w+):", block)
         if m:
             wc = re.search(r"^    wildcards: (.*)$", block, flags=re.M)
-            jobs.append(f"{m.group(1)}[{wc.group(1)}]" if wc else m.group(1))
+            workers.append(f"{m.group(1)}[{wc.group(1)}]" if wc else m.group(1))
     return sorted(jobs)
 
 
@@ -119,8 +119,9 @@ def naive_floor(ws: Path) -> dict:
     import pypandoc
     import typst
 
-    from rcm_docs.render import PANDOC_FROM, end_embedded_expressions
-    from rcm_docs.typeset import font_dirs
+    from rcm_docs.documents.pandoc import PANDOC_FROM
+from rcm_docs.documents.pdf import end_embedded_expressions
+    from rcm_docs.documents.typeset import font_dirs
 
     build = ws / "build"
     mds = sorted(p.with_suffix(".md") for p in build.rglob("*.pdf") if p.with_suffix(".md").is_file())
@@ -177,7 +178,7 @@ def validate_throughput(tmp: Path) -> dict:
 PDF_ROUTE_SCRIPT = """
 import sys, tempfile, time
 from pathlib import Path
-from rcm_docs import render
+from rcm_docs.documents import pdf as render
 build, template = Path(sys.argv[1]), sys.argv[2]
 variables = {"header": "h", "header-right": "r", "as-of": "a", "year": "2026", "month": "1", "day": "1"}
 def pdf(md):

@@ -77,7 +77,7 @@ def run(args) -> int:
         print(f"wrote a plan workspace in {args.dir}/inputs")
         return 0
     if args.command == "reference-docx":
-        from .reference_docx import build
+        from .documents.reference_docx import build
 
         build(args.out)
         return 0
@@ -88,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     from .commands import UsageError
-    from .jobs import IncompleteError
-    from .plan import PlanError
-    from .read import RegistryError
-    from .render import RenderError
+    from .build.steps import IncompleteError
+    from .common.plan import PlanError
+    from .intake.read import RegistryError
+    from .documents.render import RenderError
 
     args = _parser().parse_args(argv)
     try:

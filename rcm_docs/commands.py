@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .contract import TITLES, Severity
-from .plan import load_plan
-from .workspace import SUBMISSION_SUFFIXES, submission_files
+from .common.plan import load_plan
+from .common.workspace import SUBMISSION_SUFFIXES, submission_files
+from .intake.contract import TITLES, Severity
 
 
 class UsageError(Exception):
@@ -78,10 +78,11 @@ def console_report(result, examples: int = 3) -> list[str]:
 def validate(paths: list[str], workspace: str | None = None, country: str | None = None, sector: str | None = None,
              fmt: str = "text", annotate: str | None = None, examples: int = 3) -> tuple[int, str]:
     """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is."""
-    from .annotate import write_annotated
-    from .read import read_gazetteer, read_partners
-    from .validate import Problem, Registry, Result, validate_file
-    from .contract import Reason
+    from .intake.annotate import write_annotated
+    from .intake.checks import Problem, Registry, Result
+    from .intake.contract import Reason
+    from .intake.read import read_gazetteer, read_partners
+    from .intake.validate import validate_file
 
     cache: dict[Path, tuple] = {}
     results = []
@@ -162,7 +163,7 @@ population_groups:
 
 def init(directory: str, countries: list[str], title: str) -> str:
     """A new workspace: commented plan.yaml, registry files, the folder tree. Refuses to overwrite."""
-    from .plan import country_name
+    from .common.plan import country_name
 
     root = Path(directory)
     if (root / "inputs").exists():
@@ -194,8 +195,8 @@ def init(directory: str, countries: list[str], title: str) -> str:
 
 def template(workspace: str, country: str, sector: str, output: str) -> str:
     """The sector's Excel template, with the workspace's partners and (if any) gazetteer as drop-downs."""
-    from .read import read_gazetteer, read_partners
-    from .xlsx_template import write_template
+    from .intake.read import read_gazetteer, read_partners
+    from .intake.xlsx_template import write_template
 
     ws = Path(workspace)
     plan = load_plan(ws / "inputs" / "plan.yaml")
@@ -218,10 +219,10 @@ def diff(old: str, new: str, out: str) -> str:
     """Redline DOCX for each document in both builds, and a summary of the figures that moved and why."""
     import pandas as pd
 
-    from .diff import changed_inputs, figure_changes, row_changes, summary_markdown
-    from .merge import write_xlsx
-    from .redline import redline
-    from .workspace import atomic_write_text
+    from .common.files import atomic_write_text
+    from .common.sheets import write_xlsx
+    from .review.diff import changed_inputs, figure_changes, row_changes, summary_markdown
+    from .review.redline import redline
 
     old_p, new_p, out_p = Path(old), Path(new), Path(out)
     if old_p.suffix.lower() == ".docx" and new_p.suffix.lower() == ".docx":

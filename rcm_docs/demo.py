@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from .plan import country_name
+from .common.plan import country_name
 
 COUNTRIES = ["COL", "PER", "ECU", "BRA", "CHL", "ARG", "MEX", "PAN", "CRI", "DOM", "BOL", "PRY", "URY", "GUY",
              "TTO", "ABW", "CUW"]
@@ -213,7 +213,7 @@ def _write_xlsx(path: Path, rows: list[dict], title: str) -> None:
         sub.append([r[h] if r[h] != "" else None for h in headers])
     wb.properties.creator = "rcm-docs demo"
     wb.save(path)
-    from .render import normalise_zip
+    from .common.files import normalise_zip
 
     normalise_zip(path, 1767225600)  # fixed stamp: the same demo arguments give the same bytes
 

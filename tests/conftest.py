@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rcm_docs.plan import parse_plan
-from rcm_docs.validate import Registry
+from rcm_docs.common.plan import parse_plan
+from rcm_docs.intake.checks import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "ws"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from rcm_docs import charts
+from rcm_docs.documents import charts
 
 SOURCE = "Source: sector submissions, as of 15 November 2026"
 LABELS = ["Protection", "Water, Sanitation and Hygiene", "Education"]
@@ -53,7 +53,7 @@ def test_bar_chart_leaves_no_temporary_files(tmp_path):
 SCRIPT = """
 import sys
 from pathlib import Path
-from rcm_docs import charts
+from rcm_docs.documents import charts
 charts.bar_chart({labels!r}, {values!r}, "Requirements by sector", "USD", {source!r}, Path(sys.argv[1]) / "chart")
 """
 
@@ -105,7 +105,7 @@ def test_bar_chart_dollar_and_markup_in_labels_render_literally(tmp_path):
 
 
 def _chart_pdf(typ: Path) -> bytes:
-    from rcm_docs import typeset
+    from rcm_docs.documents import typeset
 
     return typeset.compile(charts.library() + "\n#" + typ.read_text())
 

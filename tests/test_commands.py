@@ -7,7 +7,7 @@ import pytest
 
 from conftest import FIXTURE, copy_fixture
 from rcm_docs.cli import main
-from rcm_docs.plan import load_plan
+from rcm_docs.common.plan import load_plan
 
 
 @pytest.fixture

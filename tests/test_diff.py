@@ -5,7 +5,7 @@ import pytest
 
 from conftest import snakemake
 from rcm_docs.cli import main
-from rcm_docs.diff import figure_changes, row_changes
+from rcm_docs.review.diff import figure_changes, row_changes
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rcm_docs.contract import BASE_COLUMNS, Reason
+from rcm_docs.intake.contract import BASE_COLUMNS, Reason
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from rcm_docs.figures import consolidate, country_figures, regional_figures
+from rcm_docs.model.figures import consolidate, country_figures, regional_figures
 
 TYPES = {"UNHCR": "UN", "NRC": "INGO", "RVN": "Refugee-led organisation"}
 

@@ -1,11 +1,12 @@
 import pytest
 
 from conftest import FIXTURE
-from rcm_docs.contract import Reason
-from rcm_docs.funding import funding_figures, validate_funding
-from rcm_docs.plan import load_plan
-from rcm_docs.read import read_partners
-from rcm_docs.validate import Registry
+from rcm_docs.intake.contract import Reason
+from rcm_docs.intake.funding import validate_funding
+from rcm_docs.model.funding import funding_figures
+from rcm_docs.common.plan import load_plan
+from rcm_docs.intake.read import read_partners
+from rcm_docs.intake.checks import Registry
 
 PLAN = load_plan(FIXTURE / "inputs/plan.yaml")
 REGISTRY = Registry(read_partners(FIXTURE / "inputs/partners.csv"))

@@ -1,6 +1,6 @@
 import pytest
 
-from rcm_docs.plan import PlanError, load_plan, parse_plan
+from rcm_docs.common.plan import PlanError, load_plan, parse_plan
 
 BASE = {
     "title": "T", "situation": "S", "currency": "USD", "period": {"start": "2026-01-01", "end": "2026-12-31"},

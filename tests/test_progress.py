@@ -3,9 +3,10 @@ import json
 import pandas as pd
 import pytest
 
-from rcm_docs.contract import Reason
-from rcm_docs.figures import country_figures
-from rcm_docs.progress import ProgressReason, consolidate_reached, progress_figures, read_key_figures, validate_progress
+from rcm_docs.intake.contract import Reason
+from rcm_docs.model.figures import country_figures
+from rcm_docs.intake.progress import ProgressReason, read_key_figures, validate_progress
+from rcm_docs.model.progress import consolidate_reached, progress_figures
 
 GROUPS = ["refugees", "host_community"]
 HEAD = "country,sector,organisation,indicator,admin1,reached,reached_refugees,reached_host_community"

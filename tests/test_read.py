@@ -1,7 +1,7 @@
 import openpyxl
 import pytest
 
-from rcm_docs.read import ReadError, read_csv, read_submission
+from rcm_docs.intake.read import ReadError, read_csv, read_submission
 
 KNOWN = {"organisation", "activity", "budget_usd", "admin1"}
 

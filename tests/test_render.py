@@ -1,8 +1,10 @@
 import pytest
 
-from rcm_docs import fmt
-from rcm_docs.jobs import _narrative
-from rcm_docs.render import PANDOC_FROM, demote_headings, table_head
+from rcm_docs.common import fmt
+from rcm_docs.intake.narratives import _narrative
+from rcm_docs.documents.pandoc import PANDOC_FROM
+from rcm_docs.documents.render import table_head
+from rcm_docs.intake.narratives import demote_headings
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -73,7 +75,7 @@ def test_bold_glued_to_punctuation_compiles_to_pdf_as_written(tmp_path, narrativ
     import pymupdf
 
     from conftest import ROOT
-    from rcm_docs.render import markdown_to_pdf
+    from rcm_docs.documents.pdf import markdown_to_pdf
 
     out = tmp_path / "n.pdf"
     markdown_to_pdf(narrative + "\n", out, ROOT / "templates/rrp.typ",
@@ -87,7 +89,7 @@ def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
 
     import docx
 
-    from rcm_docs.render import _pandoc
+    from rcm_docs.documents.pandoc import _pandoc
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG not for the donors")
@@ -101,7 +103,7 @@ def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
 
 
 def test_pandoc_errors_are_reported_and_a_dead_pandoc_is_restarted(tmp_path):
-    from rcm_docs import render
+    from rcm_docs.documents import pandoc as render
 
     with pytest.raises(render.RenderError, match="pandoc \\(docx\\).*nowhere"):
         render._pandoc("x", "docx", out=str(tmp_path / "nowhere" / "x.docx"))

@@ -1,7 +1,7 @@
 import pytest
 
-from rcm_docs.contract import Reason
-from rcm_docs.validate import validate_file
+from rcm_docs.intake.contract import Reason
+from rcm_docs.intake.validate import validate_file
 
 HEAD = "organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community"
 GOOD = "UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10,5"
@@ -166,7 +166,7 @@ def test_date_in_a_number_column_is_not_a_number(tmp_path, plan, registry):
 
 
 def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
-    from rcm_docs.validate import cross_sector_duplicates
+    from rcm_docs.intake.validate import cross_sector_duplicates
 
     a = run(tmp_path, plan, registry, GOOD, name="PRO.csv")
     b = run(tmp_path, plan, registry, GOOD, name="EDU.csv", sector="EDU")
@@ -177,7 +177,7 @@ def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
 
 
 def test_oversize_file_is_refused_unread_with_the_limit_named(tmp_path, registry):
-    from rcm_docs.plan import parse_plan
+    from rcm_docs.common.plan import parse_plan
 
     plan = parse_plan({
         "title": "T", "situation": "S", "currency": "USD", "period": {"start": "2026-01-01", "end": "2026-12-31"},

@@ -4,9 +4,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rcm_docs.contract import columns_for
-from rcm_docs.validate import Registry, validate_file
-from rcm_docs.xlsx_template import write_template
+from rcm_docs.intake.contract import columns_for
+from rcm_docs.intake.checks import Registry
+from rcm_docs.intake.validate import validate_file
+from rcm_docs.intake.xlsx_template import write_template
 
 EVIL = '=HYPERLINK("x")'
 

@@ -1,5 +1,6 @@
-# Build steps are `run:` blocks calling rcm_docs.jobs; profiles/default makes Snakemake run them as
-# threads of one process (no interpreter start or pandas import per step), and jobs.logged hands each
+# Build steps are `run:` blocks calling rcm_docs.build.<stage>, one module per rules file of the same name;
+# profiles/default makes Snakemake run them as threads of one process (no interpreter start or pandas
+# import per step), and rcm_docs.build.workers.logged hands each
 # step to a warm worker process started at onstart, one per core (so the steps use every core).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
@@ -11,9 +12,11 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from rcm_docs import jobs, review
-from rcm_docs.plan import PlanError, load_plan
-from rcm_docs.workspace import code_version, funding_files, narrative_path, stray_files, submission_files, template_dirs
+from rcm_docs.build import workers
+from rcm_docs.common.plan import PlanError, load_plan
+from rcm_docs.common.workspace import (
+    code_version, funding_files, narrative_path, progress_files, stray_files, submission_files, template_dirs,
+)
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -52,7 +55,7 @@ def get_funding(wildcards):
 
 
 def get_sitrep_inputs(wildcards):
-    return [str(p) for p in jobs.sitrep_files(".", wildcards.period)] + [
+    return [str(p) for p in progress_files(".", wildcards.period)] + [
         p for p in [f"inputs/sitreps/{wildcards.period}/figures.csv"] if Path(p).is_file()]
 
 
@@ -124,12 +127,12 @@ def get_final_outputs():
 onstart:
     # Steps run in worker processes, one per core: start them now, while Snakemake schedules the first jobs.
     if workflow.local_exec:
-        jobs.start_workers(workflow.cores)
+        workers.start_workers(workflow.cores)
 
 
 onsuccess:
-    jobs.finish_build()
+    workers.finish_build()
 
 
 onerror:
-    jobs.finish_build()
+    workers.finish_build()

@@ -1,3 +1,7 @@
+# Figures: each document's figures computed once from the validated rows -> build/figures/*.json.
+from rcm_docs.build import figures as figure_jobs
+
+
 rule figures_country:
     input:
         rows="build/data/{country}.rows.csv",
@@ -16,9 +20,8 @@ rule figures_country:
     resources:
         mem_mb=1000,
     run:
-        jobs.logged(log[0], jobs.country_figures, ".", wildcards.country, input.rows, input.status, output[0],
+        workers.logged(log[0], figure_jobs.country_figures, ".", wildcards.country, input.rows, input.status, output[0],
                     params.incomplete)
-
 
 rule figures_regional:
     input:
@@ -32,4 +35,63 @@ rule figures_regional:
         code=CODE,
     threads: 1
     run:
-        jobs.logged(log[0], jobs.regional_figures, ".", input.countries, output[0])
+        workers.logged(log[0], figure_jobs.regional_figures, ".", input.countries, output[0])
+
+rule figures_funding:
+    input:
+        rows="build/data/funding.rows.csv",
+        status="build/data/funding.status.json",
+        figures="build/figures/{doc}.json",
+    output:
+        "build/figures/funding/{doc}.json",
+    log:
+        "build/logs/figures_funding/{doc}.log",
+    params:
+        code=CODE,
+        incomplete=ALLOW_INCOMPLETE,
+    threads: 1
+    run:
+        workers.logged(log[0], figure_jobs.funding_figures, ".", input.rows, input.status, input.figures, output[0],
+                    params.incomplete)
+
+rule figures_sitrep:
+    input:
+        rows="build/data/sitreps/{period}.rows.csv",
+        figures="build/data/sitreps/{period}.figures.csv",
+        history=get_earlier_figures,
+        status="build/data/sitreps/{period}.status.json",
+        funding="build/data/funding.rows.csv",
+        funding_status="build/data/funding.status.json",
+        plan_figures="build/figures/{country}.json",
+    output:
+        "build/figures/sitreps/{period}/{country}.json",
+    log:
+        "build/logs/figures_sitrep/{period}/{country}.log",
+    params:
+        code=CODE,
+        incomplete=ALLOW_INCOMPLETE,
+    threads: 1
+    run:
+        workers.logged(log[0], figure_jobs.sitrep_figures, ".", wildcards.period, wildcards.country, input.rows, input.figures,
+                    input.status, input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete)
+
+rule figures_sitrep_regional:
+    input:
+        countries=expand("build/figures/sitreps/{{period}}/{country}.json", country=COUNTRIES),
+        figures="build/data/sitreps/{period}.figures.csv",
+        history=get_earlier_figures,
+        status="build/data/sitreps/{period}.status.json",
+        funding="build/data/funding.rows.csv",
+        funding_status="build/data/funding.status.json",
+        plan_figures="build/figures/regional.json",
+    output:
+        "build/figures/sitreps/{period}/regional.json",
+    log:
+        "build/logs/figures_sitrep/{period}/regional.log",
+    params:
+        code=CODE,
+        incomplete=ALLOW_INCOMPLETE,
+    threads: 1
+    run:
+        workers.logged(log[0], figure_jobs.sitrep_regional, ".", wildcards.period, input.countries, input.figures, input.status,
+                    input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete)

@@ -1,3 +1,7 @@
+# Merge: the plan's accepted rows from every country -> build/plan.
+from rcm_docs.build import merge as merge_jobs
+
+
 rule merge_plan:
     input:
         rows=expand("build/data/{country}.rows.csv", country=COUNTRIES),
@@ -18,5 +22,5 @@ rule merge_plan:
         code=CODE,
         incomplete=ALLOW_INCOMPLETE,
     run:
-        jobs.logged(log[0], jobs.merge_plan, ".", list(input.rows), list(input.status), output.csv, output.xlsx,
+        workers.logged(log[0], merge_jobs.merge_plan, ".", list(input.rows), list(input.status), output.csv, output.xlsx,
                     ALLOW_INCOMPLETE)

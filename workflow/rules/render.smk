@@ -1,3 +1,7 @@
+# Render: chapters, key points, packs and sitreps as Markdown, DOCX and PDF -> build/rrp, keypoints, packs, sitreps.
+from rcm_docs.build import render as render_jobs
+
+
 rule render_rrp:
     input:
         figures="build/figures/{doc}.json",
@@ -22,5 +26,81 @@ rule render_rrp:
     resources:
         mem_mb=1000,
     run:
-        jobs.logged(log[0], jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates)
+
+rule render_keypoints:
+    input:
+        figures="build/figures/{doc}.json",
+        funding="build/figures/funding/{doc}.json",
+        plan="inputs/plan.yaml",
+        template=get_template("keypoints.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/keypoints/{doc}.md",
+        docx="build/keypoints/{doc}.docx",
+        pdf="build/keypoints/{doc}.pdf",
+    log:
+        "build/logs/render_keypoints/{doc}.log",
+    params:
+        code=CODE,
+        templates=TEMPLATE_DIRS,
+    threads: 1
+    run:
+        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates, "keypoints", input.funding)
+
+rule render_pack:
+    input:
+        figures="build/figures/{doc}.json",
+        funding="build/figures/funding/{doc}.json",
+        sitrep=get_latest_sitrep,
+        narratives=get_pack_narratives,
+        plan="inputs/plan.yaml",
+        template=get_template("pack.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/packs/{audience}/{doc}.md",
+        docx="build/packs/{audience}/{doc}.docx",
+        pdf="build/packs/{audience}/{doc}.pdf",
+        xlsx="build/packs/{audience}/{doc}.xlsx",
+    log:
+        "build/logs/render_pack/{audience}/{doc}.log",
+    params:
+        code=CODE,
+        templates=TEMPLATE_DIRS,
+    threads: 1
+    run:
+        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates, "pack", input.funding, input.sitrep[0] if input.sitrep else None,
+                    wildcards.audience, output.xlsx)
+
+rule render_sitrep:
+    input:
+        figures="build/figures/{doc}.json",
+        sitrep="build/figures/sitreps/{period}/{doc}.json",
+        highlights=get_highlights,
+        plan="inputs/plan.yaml",
+        template=get_template("sitrep.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        chart=get_template("chart.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/sitreps/{period}/{doc}.md",
+        docx="build/sitreps/{period}/{doc}.docx",
+        pdf="build/sitreps/{period}/{doc}.pdf",
+        charts=directory("build/charts/sitreps-{period}-{doc}"),
+    log:
+        "build/logs/render_sitrep/{period}/{doc}.log",
+    params:
+        code=CODE,
+        templates=TEMPLATE_DIRS,
+    threads: 1
+    run:
+        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates, "sitrep", None, input.sitrep)

@@ -1,3 +1,7 @@
+# Validation: every submission, funding file and reporting period checked, with reports -> build/data, build/reports.
+from rcm_docs.build import validate as validate_jobs
+
+
 rule validate_submissions:
     input:
         submissions=get_submissions,
@@ -16,8 +20,44 @@ rule validate_submissions:
     resources:
         mem_mb=1000,
     run:
-        jobs.logged(log[0], jobs.validate_country, ".", wildcards.country, output.rows, output.status, output.reports)
+        workers.logged(log[0], validate_jobs.validate_country, ".", wildcards.country, output.rows, output.status, output.reports)
 
+rule validate_funding:
+    input:
+        funding=get_funding,
+        plan="inputs/plan.yaml",
+        partners="inputs/partners.csv",
+    output:
+        rows="build/data/funding.rows.csv",
+        status="build/data/funding.status.json",
+        reports=directory("build/reports/funding"),
+    log:
+        "build/logs/validate_funding.log",
+    params:
+        code=CODE,
+    threads: 1
+    run:
+        workers.logged(log[0], validate_jobs.validate_funding, ".", output.rows, output.status, output.reports)
+
+rule validate_sitrep:
+    input:
+        progress=get_sitrep_inputs,
+        plan="inputs/plan.yaml",
+        partners="inputs/partners.csv",
+        gazetteer=get_gazetteer,
+    output:
+        rows="build/data/sitreps/{period}.rows.csv",
+        figures="build/data/sitreps/{period}.figures.csv",
+        status="build/data/sitreps/{period}.status.json",
+        reports=directory("build/reports/sitreps/{period}"),
+    log:
+        "build/logs/validate_sitrep/{period}.log",
+    params:
+        code=CODE,
+    threads: 1
+    run:
+        workers.logged(log[0], validate_jobs.validate_sitrep, ".", wildcards.period, output.rows, output.figures, output.status,
+                    output.reports)
 
 rule validate_summary:
     input:
@@ -33,4 +73,4 @@ rule validate_summary:
         code=CODE,
     threads: 1
     run:
-        jobs.logged(log[0], jobs.validation_summary, ".", input.status, output.md, output.html)
+        workers.logged(log[0], validate_jobs.validation_summary, ".", input.status, output.md, output.html)

@@ -1,0 +1,144 @@
+"""Figure steps: the figures of each document (country, regional, funding, sitrep) computed once from the
+validated rows and written as JSON, after the gate on rejected inputs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..common.plan import workspace_plan
+from .steps import gate, write_json
+
+
+def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
+    from ..intake.read import read_partners, read_population
+    from ..model.figures import country_figures as compute
+    from ..model.merge import read_rows_csv
+
+    plan = workspace_plan(root)
+    status = json.loads(Path(status_json).read_text())
+    incomplete = gate([status], allow_incomplete, f"{plan.country_name(country)} ({country})")
+    partners = read_partners(Path(root) / "inputs" / "partners.csv")
+    population = read_population(Path(root) / "inputs" / "population.csv", plan.country_codes,
+                                 [g.code for g in plan.population_groups])
+    rows = read_rows_csv(rows_csv)
+    fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])))
+    fig["incomplete"] = incomplete
+    write_json(out_json, fig)
+    return fig
+
+
+def regional_figures(root, country_jsons: list, out_json) -> dict:
+    from ..model.figures import regional_figures as compute
+
+    plan = workspace_plan(root)
+    countries = [json.loads(Path(p).read_text()) for p in country_jsons]
+    by_code = {c["code"]: c for c in countries}
+    fig = compute(plan, [by_code[c] for c in plan.country_codes])
+    fig["incomplete"] = sorted(f for c in countries for f in c.get("incomplete", []))
+    write_json(out_json, fig)
+    return fig
+
+
+def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
+    """Funding against requirements for one document (a country or the region), from its figures file."""
+    from ..model.funding import funding_figures as compute
+
+    plan = workspace_plan(root)
+    status = json.loads(Path(status_json).read_text())
+    incomplete = gate([status], allow_incomplete, "Funding figures (key points, sitreps, donor packs)")
+    rows = _funding_rows(rows_csv)
+    doc = Path(figures_json).stem
+    out = {**compute(plan, rows, {doc: json.loads(Path(figures_json).read_text())})[doc], "incomplete": incomplete}
+    write_json(out_json, out)
+    return out
+
+
+def _funding_rows(path):
+    """Validated contributions as written by validate_funding: text columns as text, amounts as numbers."""
+    import pandas as pd
+
+    rows = pd.read_csv(path, keep_default_na=False, dtype=str)
+    rows["amount_usd"] = pd.to_numeric(rows["amount_usd"], errors="coerce")
+    return rows
+
+
+def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete):
+    """What every document's sitrep figures share: the gate, funding by the end of the period, key figures."""
+    import calendar
+
+    import pandas as pd
+
+    plan = workspace_plan(root)
+    incomplete = gate([json.loads(Path(status_json).read_text()), json.loads(Path(funding_status_json).read_text())],
+                       allow_incomplete, f"Sitreps for {period}")
+    year, month = map(int, period.split("-"))
+    period_end = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
+    funding = _funding_rows(funding_rows_csv)
+    funding = funding[(funding["date"] == "") | (funding["date"].str[:10] <= period_end)]
+    keyfigs = pd.read_csv(figures_csv, keep_default_na=False, dtype=str)
+    return plan, incomplete, period_end, funding, keyfigs
+
+
+def _history(figures_csv, period: str, doc: str) -> list[dict]:
+    """Each key figure of the document over the reporting periods up to this one (for the trend chart)."""
+    import pandas as pd
+
+    out = []
+    for path in sorted(Path(figures_csv).parent.glob("*.figures.csv")):
+        p = path.name.split(".")[0]
+        if p > period:
+            continue
+        df = pd.read_csv(path, keep_default_na=False, dtype=str)
+        for r in df[df["country"].str.lower() == doc.lower()].to_dict("records") if not df.empty else []:
+            out.append({"period": p, "figure": r["figure"], "value": float(r["value"])})
+    return out
+
+
+def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, reports, incomplete,
+                history=None) -> dict:
+    from ..model.funding import funding_figures as funding_for
+
+    key = keyfigs[keyfigs["country"].str.lower() == doc.lower()] if not keyfigs.empty else keyfigs
+    return {"history": history or [],"period": period, "period_end": period_end, "progress": progress,
+            "funding": funding_for(plan, funding, {doc: fig})[doc],
+            "key_figures": [{**r, "value": float(r["value"])} for r in key[["figure", "value", "as_of", "source"]].to_dict("records")],
+            "reports": reports, "incomplete": incomplete}
+
+
+def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, status_json, funding_rows_csv,
+                   funding_status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
+    """One country's sitrep figures for one period: reached against targets (consolidated, never summed
+    across sectors), funding received by the end of the period, the key figures with their sources."""
+    import pandas as pd
+
+    from ..model.progress import progress_figures
+
+    plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
+        root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
+    rows = pd.read_csv(rows_csv, keep_default_na=False, dtype=str)
+    for c in rows.columns:
+        if c == "reached" or c.startswith("reached_"):
+            rows[c] = pd.to_numeric(rows[c].replace("", None), errors="coerce")
+    fig = json.loads(Path(figures_json).read_text())
+    data = _sitrep_doc(plan, country, fig, progress_figures(plan, country, rows, fig), funding, keyfigs, period,
+                       period_end, int((rows["country"] == country).sum()), incomplete,
+                       _history(figures_csv, period, country))
+    write_json(out_json, data)
+    return data
+
+
+def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_json, funding_rows_csv,
+                    funding_status_json, regional_json, out_json, allow_incomplete: bool = False) -> dict:
+    """The regional sitrep: countries' consolidated reach adds up (different countries, different people)."""
+    from ..model.progress import regional_progress
+
+    plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
+        root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
+    parts = [json.loads(Path(p).read_text()) for p in country_jsons]
+    by_code = {Path(p).stem: d for p, d in zip(country_jsons, parts)}
+    progress = regional_progress(plan, [by_code[c]["progress"] for c in plan.country_codes])
+    data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
+                       period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete,
+                       _history(figures_csv, period, "regional"))
+    write_json(out_json, data)
+    return data

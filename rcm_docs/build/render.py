@@ -1,0 +1,34 @@
+"""Render steps: one document (chapter, key points, sitrep, pack) from its figures, narratives and templates,
+as Markdown, DOCX and PDF (and a pack's XLSX annex)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..common.plan import workspace_plan
+from ..intake.narratives import highlights, narratives
+
+
+def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
+                    kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
+                    annex_xlsx=None) -> dict:
+    """One document (a country's or the region's) as Markdown, DOCX and PDF -> {"timings": {stage: s}}."""
+    from ..documents.render import stage_times
+
+    with stage_times() as times:
+        _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+                sitrep_json, audience, annex_xlsx)
+    return {"timings": times}
+
+
+def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
+            sitrep_json, audience, annex_xlsx) -> None:
+    from ..documents.compose import compose
+
+    plan = workspace_plan(root)
+    fig = json.loads(Path(figures_json).read_text())
+    funding = json.loads(Path(funding_json).read_text()) if funding_json else None
+    sitrep = json.loads(Path(sitrep_json).read_text()) if sitrep_json else None
+    compose(plan, kind, doc, fig, funding, sitrep, audience, narratives(root, plan, doc),
+            highlights(root, plan, doc, sitrep["period"]) if sitrep else {}, [Path(d) for d in template_dirs],
+            out_md, out_docx, out_pdf, annex_xlsx)

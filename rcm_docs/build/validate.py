@@ -1,0 +1,156 @@
+"""Validation steps: every submission, funding file and reporting period's progress file checked, each
+with its report; accepted rows and verdicts written for the steps downstream. Never fails on bad data."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..common.files import atomic_write_text
+from ..common.plan import workspace_plan
+from ..common.workspace import funding_files, progress_files, submission_files
+from .steps import rel, write_json
+
+
+def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
+    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
+    Never fails on bad data: the verdicts gate the documents downstream."""
+    import pandas as pd
+
+    from ..intake.checks import Problem, Registry, Result
+    from ..intake.contract import Reason
+    from ..intake.read import read_gazetteer, read_partners
+    from ..intake.validate import cross_sector_duplicates, output_columns, validate_file
+    from ..model.merge import merge, write_rows_csv
+
+    plan = workspace_plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in submission_files(root, country):
+        display = rel(root, path)
+        sector = path.stem
+        if sector not in plan.sector_codes:
+            close = [c for c in plan.sector_codes if c.casefold() == sector.casefold()]
+            fix = (f"rename the file to {close[0]}{path.suffix}" if close
+                   else f"name the file after a sector code of the plan: {', '.join(plan.sector_codes)}")
+            result = Result(display, country, sector, pd.DataFrame(), [Problem(
+                display, None, None, None, None, path.name, Reason.UNKNOWN_SECTOR_FILE,
+                f"{sector!r} is not a sector code of the plan", fix)], 0)
+        else:
+            result = validate_file(path, plan, registry, country, sector, display,
+                                   gazetteer[country] if gazetteer else None)
+        results.append((path, result))
+    cross_sector_duplicates([r for _, r in results])
+    frames, subs = [], []
+    for path, result in results:
+        sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
+        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name))
+        if any(p.row for p in result.problems):
+            from ..intake.annotate import write_annotated
+
+            write_annotated(path, result, reports_dir / f"{path.stem}.annotated.xlsx", plan.epoch)
+        frames.append(result.rows)
+    rows = merge(frames, plan)
+    if rows.empty:
+        rows = pd.DataFrame(columns=output_columns(plan))
+    write_rows_csv(rows, rows_out)
+    status = {"country": country, "submissions": subs,
+              "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    write_json(status_out, status)
+    return status
+
+
+def _report(root, reports_dir: Path, path: Path, result, where: str, what: str) -> dict:
+    """One file's validation report (Markdown and HTML) and its line in the status file."""
+    from ..intake.report import submission_report, to_html
+
+    report = reports_dir / f"{path.name}.md"
+    text = submission_report(result, where, what)
+    atomic_write_text(report, text)
+    atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {result.file}"))
+    return {"file": result.file, "sector": result.sector, "verdict": result.verdict, "rows": result.data_rows,
+            "errors": len(result.errors), "warnings": len(result.warnings), "report": rel(root, report)}
+
+
+def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
+    """Every funding file checked like a submission; accepted rows -> rows_out. Never fails on bad data."""
+    import pandas as pd
+
+    from ..intake.checks import Registry
+    from ..intake.funding import validate_funding as check
+    from ..intake.read import read_partners
+
+    plan = workspace_plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    frames, subs = [], []
+    for path in funding_files(root):
+        display = rel(root, path)
+        result = check(path, plan, registry, display)
+        subs.append(_report(root, reports_dir, path, result, "all countries", "funding"))
+        frames.append(result.rows)
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else pd.DataFrame(
+        columns=["donor", "organisation", "organisation_type", "country", "sector", "amount_usd", "status", "date",
+                 "source_file", "source_row"])
+    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
+    status = {"country": "funding", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    write_json(status_out, status)
+    return status
+
+
+def validate_sitrep(root, period: str, rows_out, figures_out, status_out, reports_dir) -> dict:
+    """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data."""
+    import pandas as pd
+
+    from ..intake.checks import Registry, Result
+    from ..intake.progress import output_columns, read_key_figures, validate_progress
+    from ..intake.read import read_gazetteer, read_partners
+
+    plan = workspace_plan(root)
+    registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    frames, figures, subs = [], pd.DataFrame(), []
+    checks = [(p, "progress") for p in progress_files(root, period)]
+    fig_csv = Path(root) / "inputs" / "sitreps" / period / "figures.csv"
+    if fig_csv.is_file():
+        checks.append((fig_csv, "figures"))
+    for path, what in checks:
+        display = rel(root, path)
+        if what == "progress":
+            rows, problems = validate_progress(path, plan, registry, gazetteer, display)
+            frames.append(rows)
+        else:
+            figures, problems = read_key_figures(path, plan, display)
+        result = Result(display, "", what, pd.DataFrame(), problems, 0)
+        subs.append(_report(root, reports_dir, path, result, f"reporting period {period}", what))
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
+        else pd.DataFrame(columns=output_columns(plan))
+    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(figures_out, figures.to_csv(index=False, lineterminator="\n") if not figures.empty
+                      else "country,figure,value,as_of,source,source_file,source_row\n")
+    status = {"country": f"sitrep {period}", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+    write_json(status_out, status)
+    return status
+
+
+def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
+    from ..intake.narratives import pending_narratives
+    from ..intake.report import summary_report, to_html
+
+    plan = workspace_plan(root)
+    statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
+    missing = []
+    for st in statuses:
+        if st["country"] not in plan.country_codes:
+            continue  # funding files: no sector is expected of them
+        have = {s["sector"] for s in st["submissions"]}
+        missing += [f"{plan.country_name(st['country'])}: {plan.sector_name(s)} (`inputs/submissions/{st['country']}/{s}.csv` or `.xlsx`)"
+                    for s in plan.sector_codes if s not in have]
+    text = summary_report(statuses, pending_narratives(root, plan), missing)
+    atomic_write_text(out_md, text)
+    atomic_write_text(out_html, to_html(text, f"Validation summary: {plan.title}"))

@@ -1,0 +1,198 @@
+"""Load and check a workspace's inputs/plan.yaml (the plan's vocabularies)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pycountry
+import yaml
+
+DEFAULT_LOCAL_ACTOR_TYPES = (
+    "NNGO",
+    "Refugee-led organisation",
+    "Civil society",
+    "Faith-based organisation",
+    "Red Cross/Red Crescent",
+    "Academia",
+    "Government",
+)
+
+
+# Under the RCM, UNHCR shares information with the RC and UNCT, the HC and HCT (where they operate),
+# and donors; what each pack holds follows practice and can be changed per plan in plan.yaml.
+DEFAULT_AUDIENCES = {
+    "rc_unct": {"name": "Resident Coordinator and UN Country Team",
+                "sections": ["key_figures", "inclusion", "solutions", "host_community", "requirements_by_sector",
+                             "localisation"]},
+    "hc_hct": {"name": "Humanitarian Coordinator and Humanitarian Country Team",
+               "sections": ["key_figures", "hrp_sectors", "gaps"]},
+    "donors": {"name": "Donors",
+               "sections": ["key_figures", "funding_by_sector", "funding_by_org_type", "countries", "gaps",
+                            "achievements", "localisation"]},
+}
+
+
+class PlanError(Exception):
+    """plan.yaml is missing, unreadable or breaks the schema."""
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    host_community: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    short_title: str
+    situation: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    currency: str
+    countries: tuple[Code, ...]
+    sectors: tuple[Code, ...]
+    population_groups: tuple[Code, ...]
+    local_actor_types: tuple[str, ...] = field(default=DEFAULT_LOCAL_ACTOR_TYPES)
+    max_file_mb: float = 50
+    audiences: dict = field(default_factory=lambda: dict(DEFAULT_AUDIENCES))
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [c.code for c in self.countries]
+
+    @property
+    def sector_codes(self) -> list[str]:
+        return [s.code for s in self.sectors]
+
+    def country_name(self, code: str) -> str:
+        return {c.code: c.name for c in self.countries}[code]
+
+    def sector_name(self, code: str) -> str:
+        return {s.code: s.name for s in self.sectors}[code]
+
+    @property
+    def epoch(self) -> int:
+        """Seconds since 1970 of the as-of date: the fixed timestamp of every output."""
+        return int(dt.datetime(self.as_of.year, self.as_of.month, self.as_of.day, tzinfo=dt.timezone.utc).timestamp())
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title, "short_title": self.short_title, "situation": self.situation,
+            "start": self.start.isoformat(), "end": self.end.isoformat(), "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "countries": [vars(c) for c in self.countries],
+            "sectors": [vars(s) for s in self.sectors],
+            "population_groups": [vars(g) for g in self.population_groups],
+            "local_actor_types": list(self.local_actor_types),
+        }
+
+
+def _schema() -> dict:
+    return json.loads(resources.files("rcm_docs.common").joinpath("schemas/plan.schema.json").read_text())
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in error.absolute_path).replace(".[", "[") or "(top level)"
+
+
+def _date(raw, key: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise PlanError(f"plan.yaml: {key}: {raw!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def country_name(code: str) -> str | None:
+    c = pycountry.countries.get(alpha_3=code)
+    return None if c is None else getattr(c, "common_name", None) or c.name
+
+
+def parse_plan(data: object) -> Plan:
+    """Check a parsed plan.yaml against the schema and the code lists; every problem at once."""
+    if not isinstance(data, dict):
+        raise PlanError("plan.yaml: expected a mapping of keys (title:, period:, countries: ...)")
+    # Dates from YAML arrive as date objects; the schema speaks strings.
+    data = json.loads(json.dumps(data, default=str))
+    problems = []
+    for err in sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        if err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            known = ", ".join(err.schema.get("properties", {}))
+            problems.append(f"{_where(err)}: unknown key {', '.join(map(repr, extra))} (known keys: {known})")
+        else:
+            problems.append(f"{_where(err)}: {err.message}")
+    if not problems:
+        names = data.get("country_names", {})
+        for i, code in enumerate(data["countries"]):
+            if country_name(code) is None:
+                problems.append(f"countries[{i}]: {code!r} is not an ISO 3166-1 alpha-3 country code")
+        for key in ("sectors", "population_groups"):
+            seen = set()
+            for i, item in enumerate(data[key]):
+                if item["code"].lower() in seen:
+                    problems.append(f"{key}[{i}].code: {item['code']!r} is listed twice")
+                seen.add(item["code"].lower())
+        for code in names:
+            if code not in data["countries"]:
+                problems.append(f"country_names.{code}: {code!r} is not in countries")
+    if problems:
+        raise PlanError("plan.yaml is not valid:\n" + "\n".join(f"  - {p}" for p in problems))
+    start, end = _date(data["period"]["start"], "period.start"), _date(data["period"]["end"], "period.end")
+    if end < start:
+        raise PlanError(f"plan.yaml: period.end ({end}) is before period.start ({start})")
+    names = data.get("country_names", {})
+    return Plan(
+        title=data["title"],
+        short_title=data.get("short_title", data["title"]),
+        situation=data["situation"],
+        start=start,
+        end=end,
+        as_of=_date(data.get("as_of", start), "as_of"),
+        currency=data["currency"],
+        countries=tuple(Code(c, names.get(c) or country_name(c)) for c in data["countries"]),
+        sectors=tuple(Code(s["code"], s["name"]) for s in data["sectors"]),
+        population_groups=tuple(
+            Code(g["code"], g["name"], bool(g.get("host_community", False))) for g in data["population_groups"]
+        ),
+        local_actor_types=tuple(data.get("local_actor_types", DEFAULT_LOCAL_ACTOR_TYPES)),
+        max_file_mb=data.get("max_file_mb", 50),
+        audiences=data.get("audiences", DEFAULT_AUDIENCES),
+    )
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"{path}: not found; a workspace needs inputs/plan.yaml") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise PlanError(f"{path}: not valid YAML: {e}") from None
+    return parse_plan(data)
+
+
+def workspace_plan(root) -> Plan:
+    """The workspace's plan.yaml, parsed once per process and again only when it changes."""
+    path = Path(root) / "inputs" / "plan.yaml"
+    return _cached_plan(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_plan(path: str, mtime_ns: int) -> Plan:
+    return load_plan(path)

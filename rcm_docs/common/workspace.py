@@ -1,0 +1,92 @@
+"""Where things live in a plan workspace (any folder with an inputs/ tree)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _visible(p: Path) -> bool:
+    # Excel leaves ~$lock files beside open workbooks; editors leave dotfiles.
+    return not p.name.startswith((".", "~$"))
+
+
+def submission_files(root: str | Path, country: str) -> list[Path]:
+    folder = Path(root) / "inputs" / "submissions" / country
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
+
+
+def funding_files(root: str | Path) -> list[Path]:
+    folder = Path(root) / "inputs" / "funding"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
+
+
+def stray_files(root: str | Path, countries: list[str]) -> list[str]:
+    """Files under inputs/submissions that no rule would read: a drop that would silently vanish."""
+    base = Path(root) / "inputs" / "submissions"
+    if not base.is_dir():
+        return []
+    out = []
+    for c in countries:
+        seen: dict[str, Path] = {}
+        for p in submission_files(root, c):
+            key = p.stem.casefold()
+            if key in seen:
+                out.append(f"{p}: {seen[key].name} is the same sector's submission; keep one of the two files")
+            seen[key] = p
+    for p in sorted(base.rglob("*")):
+        if not p.is_file() or not _visible(p):
+            continue
+        rel = p.relative_to(base)
+        if len(rel.parts) != 2:
+            out.append(f"{p}: submissions go in inputs/submissions/<ISO3>/<sector-code>.csv or .xlsx")
+        elif rel.parts[0] not in countries:
+            out.append(f"{p}: folder {rel.parts[0]!r} is not a country of the plan ({', '.join(countries)}); "
+                       f"add it to countries in plan.yaml or move the file")
+        elif p.suffix.lower() not in SUBMISSION_SUFFIXES:
+            out.append(f"{p}: {p.suffix or 'no extension'} files are not read; save it as .xlsx or .csv")
+    return out
+
+
+def progress_files(root, period: str) -> list[Path]:
+    """inputs/sitreps/<period>/progress/*: the partners' progress reports of one reporting period."""
+    folder = Path(root) / "inputs" / "sitreps" / period / "progress"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                  and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"))
+
+
+def narrative_path(doc: str, section: str) -> str:
+    """inputs/narratives/<ISO3|regional>/<overview|sector-code>.md, relative to the workspace."""
+    return f"inputs/narratives/{doc}/{section}.md"
+
+
+def template_dirs(root: str | Path, project_templates: str | Path | None = None) -> list[Path]:
+    """Workspace templates/ first (overrides), then the project's."""
+    dirs = [Path(root) / "templates", Path(project_templates or PROJECT_TEMPLATES)]
+    return [d for i, d in enumerate(dirs) if d.is_dir() and d.resolve() not in [x.resolve() for x in dirs[:i]]]
+
+
+def find_template(name: str, dirs: list[Path]) -> Path:
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    raise FileNotFoundError(f"template {name!r} not found in {', '.join(map(str, dirs))}")
+
+
+def code_version() -> str:
+    """A short hash of the package's code, schemas and pandoc script: what a build step's result depends on besides its inputs."""
+    import hashlib
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parents[1]
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]

@@ -1,0 +1,195 @@
+"""Charts for the documents, in a UNHCR-like style (after UNHCR's public unhcrthemes/unhcrpyplotstyle).
+
+templates/chart.typ draws; this module decides what is drawn. Each chart is one call of the Typst
+function rcm-chart with its data, written to <base>.typ: the PDF draws that call in place (vector,
+text as text, no separate image), and the DOCX embeds <base>.png, the same call rasterised at 200 dpi by
+the build's warm Typst compiler. The same data gives the same bytes, so drafts can be diffed and the
+manifest's hashes stay put; both documents show the same picture by construction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import textwrap
+import threading
+from pathlib import Path
+
+from ..common import fmt
+from ..common.files import atomic_write_text
+
+DPI = 200
+LABEL_CHARS = 42  # a category name wraps at about 40% of the chart's width (Lato 8.5 pt), on two lines at most
+
+
+def library(path: str | Path | None = None) -> str:
+    """The Typst source of the chart drawing: templates/chart.typ, or a workspace's own copy."""
+    from ..common.workspace import PROJECT_TEMPLATES
+
+    return Path(path or PROJECT_TEMPLATES / "chart.typ").read_text(encoding="utf-8")
+
+
+def _is_currency(unit: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{3}", unit))
+
+
+def _value_label(v: float, millions: bool) -> str:
+    if not millions:
+        return fmt.number(v)
+    return "0" if v == 0 else "<0.1" if abs(v) < 0.05 else f"{v:,.1f}"  # never a bare "0.0" for a real amount
+
+
+def _spoken(label: str, v: float, unit: str) -> str:
+    return f"{label} {fmt.money_short(v, unit)}" if _is_currency(unit) else f"{label} {fmt.people_short(v)} {unit}"
+
+
+def alt_text(kind: str, title: str, labels: list[str], series: dict[str, list[float]], unit: str) -> str:
+    """The chart in words, every value included: for screen readers, and what the tests read."""
+    head = f"{kind}: {title[:1].lower() + title[1:] if title[1:2].islower() else title}"
+    if len(series) == 1:
+        (values,) = series.values()
+        return head + ", " + ", ".join(_spoken(lb, v, unit) for lb, v in zip(labels, values)) + "."
+    return head + "; " + "; ".join(
+        f"{lb}: " + ", ".join(_spoken(name, vals[i], unit) for name, vals in series.items())
+        for i, lb in enumerate(labels)) + "."
+
+
+def _wrap(label: str) -> str:
+    lines = textwrap.wrap(label, LABEL_CHARS, max_lines=2, placeholder=" …") if len(label) > LABEL_CHARS else [label]
+    return "\n".join(lines)
+
+
+def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, unit: str, source: str,
+               highlight: str | None = None) -> tuple[str, str]:
+    """-> (the Typst call drawing the chart, its alt text). Values in millions once the largest reaches one."""
+    from .typeset import literal
+
+    labels = [str(x) for x in labels]
+    if any(len(v) != len(labels) for v in series.values()):
+        raise ValueError(f"chart {title!r}: every series needs one value per label")
+    alt = alt_text(kind, title, labels, series, unit)
+    top = max((abs(v) for vals in series.values() for v in vals), default=0)
+    millions = top >= 1e6
+    scale = 1e6 if millions else 1.0
+    subtitle = (f"{unit} millions" if _is_currency(unit) else f"Millions of {unit}") if millions else unit
+    spec = {
+        "title": title, "subtitle": subtitle[:1].upper() + subtitle[1:], "source": source,
+        "labels": [_wrap(lb) for lb in labels],
+        "series": [{"name": name, "values": [float(v) / scale for v in vals],
+                    "texts": [_value_label(v / scale, millions) for v in vals]} for name, vals in series.items()],
+        "highlight": labels.index(highlight) if highlight in labels and len(series) == 1 else None,
+    }
+    return f"rcm-chart({literal(spec)})", alt
+
+
+def draw(call: str, out_base: Path, chart_library: str | None = None) -> list[Path]:
+    """Write <base>.typ (the call) and <base>.png (rasterised), each under a temporary name, moved into place."""
+    from . import typeset
+
+    out_base = Path(out_base)
+    out_base.parent.mkdir(parents=True, exist_ok=True)
+    typ, png = (out_base.with_name(f"{out_base.name}.{ext}") for ext in ("typ", "png"))
+    page = f"{chart_library or library()}\n#set page(width: 17cm, height: auto, margin: 0pt, fill: white)\n#{call}\n"
+    try:
+        image = typeset.compile(page, format="png", ppi=DPI)
+    except typeset.TypesetError as e:
+        raise typeset.TypesetError(f"chart {out_base.name} (drawn by templates/chart.typ): {e}") from None
+    _replace(typ, (call + "\n").encode("utf-8"))
+    _replace(png, image)
+    return [typ, png]
+
+
+def _replace(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _chart(kind, labels, series, title, unit, source, out_base, highlight=None, chart_library=None):
+    call, alt = chart_call(kind, labels, series, title, unit, source, highlight)
+    return draw(call, out_base, chart_library), alt
+
+
+def bar_chart(labels: list[str], values: list[float], title: str, unit: str, source: str, out_base: Path,
+              highlight: str | None = None) -> list[Path]:
+    """Horizontal bars in the order given, first on top, value at each bar's end -> [typ, png]."""
+    return _chart("Bar chart", labels, {title: list(values)}, title, unit, source, out_base, highlight)[0]
+
+
+def grouped_bars(labels: list[str], series: dict[str, list[float]], title: str, unit: str, source: str,
+                 out_base: Path) -> list[Path]:
+    """One horizontal bar per series within each label (e.g. requirements vs funded), legend on top -> [typ, png].
+    Horizontal because sector and country names are long and must stay readable."""
+    return _chart("Grouped bar chart", labels, {k: list(v) for k, v in series.items()}, title, unit, source,
+                  out_base)[0]
+
+
+def _as_of(d) -> str:
+    try:
+        return fmt.date(d)
+    except (ValueError, TypeError, AttributeError):
+        return str(d)  # already worded, e.g. "15 November 2026"
+
+
+def charts_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str,
+               chart_library: str | None = None) -> dict[str, dict]:
+    """The charts of one document from its figures (build/figures/<name>.json):
+    {chart_id: {"png", "typ", "alt", "title"}}, files named <out_dir>/<name>-<chart_id>.{typ,png}."""
+    source = f"Source: sector submissions, as of {_as_of(as_of)}"
+    specs = {"requirements_by_sector": ("Financial requirements by sector",
+                                        [(s["name"], s["requirements"]) for s in fig["sectors"]])}
+    if fig.get("countries"):
+        specs["requirements_by_country"] = ("Financial requirements by country",
+                                            [(c["name"], c["requirements"]) for c in fig["countries"]])
+    out = {}
+    for chart_id, (title, pairs) in specs.items():
+        pairs = sorted(pairs, key=lambda p: -p[1])  # largest first: readers compare lengths (stable for ties)
+        labels, values = [p[0] for p in pairs], [p[1] for p in pairs]
+        files, alt = _chart("Bar chart", labels, {title: values}, title, currency, source,
+                            Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
+        out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
+    return out
+
+
+def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
+                  chart_library: str | None = None) -> dict[str, dict]:
+    """A sitrep's charts: funding against requirements, and people reached against targeted, by sector."""
+    period_end = _as_of(sitrep["period_end"])
+    f, p = sitrep["funding"], sitrep["progress"]
+    specs = {
+        "funding_by_sector": ("Requirements and funding by sector", [s["name"] for s in f["by_sector"]],
+                              {"Requirements": [s["requirements"] for s in f["by_sector"]],
+                               "Funded": [s["funded"] for s in f["by_sector"]]},
+                              currency, f"Source: sector submissions and recorded contributions, as of {period_end}"),
+        "reached_by_sector": ("People reached against targets by sector", [s["name"] for s in p["sectors"]],
+                              {"Targeted": [s["targeted"] for s in p["sectors"]],
+                               "Reached": [s["reached"] for s in p["sectors"]]},
+                              "people", f"Source: partners' progress reports, as of {period_end}"),
+    }
+    history = sitrep.get("history") or []
+    if history:
+        name_ = history[0]["figure"]
+        points = [h for h in history if h["figure"] == name_]
+        if len(points) >= 2:  # a trend needs two periods
+            months = [dt.date.fromisoformat(h["period"] + "-01").strftime("%b %Y") for h in points]
+            specs["trend"] = (f"{name_}, by month", months, {name_: [h["value"] for h in points]}, "people",
+                              "Source: key figures reported each month (see the Key figures table)")
+    out = {}
+    for chart_id, (title, labels, series, unit, source) in specs.items():
+        files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
+                            source, Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
+        out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
+    return out
+
+
+def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str) -> dict:
+    """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
+            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
+    for chart in made.values():
+        atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
+    return made

@@ -1,0 +1,64 @@
+"""One document from its figures and narratives: the template's context, its charts, then Markdown, DOCX
+and PDF (and a pack's XLSX annex)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..common.files import atomic_write_text
+from ..common.fmt import date
+from ..common.plan import Plan
+from ..common.workspace import find_template
+from .annex import pack_annex
+from .charts import document_charts
+from .pdf import markdown_to_pdf
+from .render import environment, render_markdown, timed
+from .word import markdown_to_docx
+
+DOCUMENT_KINDS = {
+    # kind: (template, title of a country's document, title of the regional one)
+    "rrp": ("rrp.md.j2", "{name}: country chapter", "{short}: regional plan"),
+    "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
+    "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
+    "pack": ("pack.md.j2", "{name}: information for the {audience}", "{short}: information for the {audience}"),
+}
+
+
+def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, sitrep: dict | None, audience: str | None,
+            narratives: dict, highlights: dict, dirs: list[Path], out_md, out_docx, out_pdf, annex_xlsx=None) -> None:
+    """kind: rrp, keypoints, sitrep or pack; doc: an ISO3 code or 'regional'. Charts go to build/charts/."""
+    regional = doc == "regional"
+    name = "Regional" if regional else plan.country_name(doc)
+    template, country_title, regional_title = DOCUMENT_KINDS[kind]
+    aud = {"code": audience, **plan.audiences[audience]} if audience else None
+    title = (regional_title if regional else country_title).format(name=name, short=plan.short_title,
+                                                                 audience=aud["name"] if aud else "")
+    incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
+                        | set((sitrep or {}).get("incomplete", [])))
+    build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
+    charts_root = build / "charts"
+    folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
+    chart_library = find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep") else None
+    with timed("charts"):
+        charts = document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library) if chart_library else {}
+    up = "../../" if kind == "sitrep" else "../"
+    context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
+                          for k, v in charts.items()},
+               "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
+               "narratives": narratives, "incomplete": incomplete,
+               "funding": funding, "sitrep": sitrep, "audience": aud,
+               "highlights": highlights}
+    with timed("markdown"):
+        md = render_markdown(environment(dirs), template, context)
+    atomic_write_text(out_md, md)
+    if annex_xlsx:
+        with timed("xlsx annex"):
+            pack_annex(plan, fig, funding, sitrep, annex_xlsx)
+    header = f"{plan.short_title} | {name}"
+    long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
+    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
+                     toc=long_document)
+    markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
+                    {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
+                     "as-of": date(sitrep["period_end"] if kind == "sitrep" else plan.as_of),
+                     "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
+                    plan.epoch, charts_root, chart_library)

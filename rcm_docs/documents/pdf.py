@@ -1,0 +1,49 @@
+"""Markdown -> PDF: pandoc's Typst writer with the branded template, compiled in-process by typst."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .word import LANDSCAPE
+from .pandoc import _pandoc
+from .render import RenderError, _chart_alt, _take_charts, timed
+
+
+_GLUED = re.compile(r"(?<!\\)\](?=[.(\[])")
+
+
+def end_embedded_expressions(typst_source: str) -> str:
+    """pandoc writes '**Needs**.The' as '#strong[Needs].The', which Typst reads as a field access (and
+    '**x**(y)' as a call): a ';' after the content block ends the expression, as Typst intends."""
+    return _GLUED.sub("];", typst_source)
+
+
+def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,
+                    charts_dir: Path | None = None, chart_library: str | None = None) -> None:
+    """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused).
+    Charts are drawn in place by the Typst chart library (templates/chart.typ): vector, text as text."""
+    from . import typeset
+    from .charts import library
+
+    md, charts = _take_charts(md, charts_dir)
+    source = end_embedded_expressions(_pandoc(md, "typst", template=str(Path(typst_template).resolve()),
+                                              variables=dict(sorted(variables.items()))))
+    for token, title, png in charts:
+        call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()
+        figure = (f"#figure({call}, alt: {typeset.string(_chart_alt(png) or title)}, "
+                  f"caption: {typeset.string(title)}, kind: image)")
+        source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
+    if charts:
+        source = (chart_library or library()) + "\n" + source
+    # The rest of the document in landscape: a new page with the same header and footer.
+    source = re.sub(rf"(?m)^{LANDSCAPE}$", "#set page(flipped: true)", source)
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with timed("typst compile"):
+        try:
+            pdf = typeset.compile(source, epoch=epoch)
+        except typeset.TypesetError as e:
+            raise RenderError(str(e)) from None
+    tmp.write_bytes(pdf)
+    os.replace(tmp, out)

@@ -1,0 +1,109 @@
+"""Jinja2 templates -> Markdown: the template environment, the per-stage render clock, chart placeholders.
+
+The Markdown then goes to DOCX (docx.py) and PDF (pdf.py), both through pandoc (pandoc.py)."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import threading
+import time
+from pathlib import Path
+
+import jinja2
+
+from ..common import fmt
+
+_times = threading.local()
+
+
+@contextlib.contextmanager
+def stage_times():
+    """Collect the seconds each stage of a render takes (in this thread) into the dict yielded."""
+    _times.d = {}
+    try:
+        yield _times.d
+    finally:
+        _times.d = None
+
+
+@contextlib.contextmanager
+def timed(stage: str):
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        d = getattr(_times, "d", None)
+        if d is not None:
+            d[stage] = d.get(stage, 0.0) + time.perf_counter() - t
+
+
+class RenderError(Exception):
+    """A template or a converter failed; the message names the document."""
+
+
+def environment(template_dirs: list[str | Path]) -> jinja2.Environment:
+    """Workspace templates first, so a workspace can override any project template."""
+    return _environment(tuple(str(d) for d in template_dirs))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    # One environment per build: each template is compiled once, not once per document.
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(template_dirs)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(number=fmt.number, money=fmt.money, money_short=fmt.money_short, percent=fmt.percent,
+                       date=fmt.date, month=fmt.month, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short)
+    env.globals["table_head"] = table_head
+    env.filters["column"] = lambda header, align, width: (header, align, width)
+    return env
+
+
+def render_markdown(env: jinja2.Environment, template: str, context: dict) -> str:
+    try:
+        text = env.get_template(template).render(**context)
+    except jinja2.TemplateError as e:
+        raise RenderError(f"template {template}: {e}") from None
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def table_head(columns: list[tuple[str, str, int]]) -> str:
+    """Header and separator of a pipe table; the separator's dashes set relative column widths."""
+    total = sum(w for _, _, w in columns)
+    unit = max(4, -(-90 // total))  # wider than pandoc's 72 columns, so widths are relative
+    seps = [(":" + "-" * (w * unit - 1)) if a == "l" else ("-" * (w * unit - 1) + ":") for _, a, w in columns]
+    return "| " + " | ".join(h for h, _, _ in columns) + " |\n|" + "|".join(seps) + "|"
+
+
+# ---- Charts ----
+# A chart is written in the Markdown as ![Title](../charts/<name>.png), so the Markdown twin shows it.
+# pandoc runs sandboxed (a narrative must not pull local files into a document), so it cannot read the
+# image itself: the line becomes a placeholder, and the chart goes in after pandoc (its PNG in the DOCX,
+# its Typst drawing, <name>.typ beside the PNG, in the PDF).
+_CHART = re.compile(r"^!\[([^\]\n]+)\]\((?:\.\./)+charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
+
+
+def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[tuple[str, str, Path]]]:
+    """Chart lines -> placeholders; returns (markdown, [(placeholder, title, png path)])."""
+    found = []
+
+    def swap(m):
+        png = (charts_dir / f"{m.group(2)}.png") if charts_dir else None
+        if png is None or not png.is_file():
+            return m.group(0)
+        token = f"RCMCHART{len(found) + 1}X"
+        found.append((token, m.group(1), png))
+        return token
+
+    return _CHART.sub(swap, md), found
+
+
+def _chart_alt(png: Path) -> str:
+    alt = png.with_suffix(".alt.txt")
+    return alt.read_text(encoding="utf-8").strip() if alt.is_file() else ""

@@ -1,0 +1,240 @@
+"""What every intake check shares: a problem in the submitter's coordinates, a file's verdict, the partner
+registry, cells as text and numbers, and one reading of a table's headers against a contract's columns."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .contract import STRUCTURE, Column, Reason, Severity, header_lookup, normalise_header, severity
+from .read import EmptyFile, RawTable, ReadError, RefusedFile, column_letter, read_submission
+
+
+@dataclass
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None  # as the submitter typed it
+    cell: str | None  # D14 in a workbook, line 14, column 4 in a CSV
+    value: str | None
+    reason: Reason
+    message: str
+    fix: str
+    col: int | None = None  # 0-based column index in the sheet, for annotating the cell
+
+    @property
+    def severity(self) -> Severity:
+        return severity(self.reason)
+
+    @property
+    def is_structure(self) -> bool:
+        return self.reason in STRUCTURE
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["reason"] = self.reason.value
+        d["severity"] = self.severity.value
+        return d
+
+
+@dataclass
+class Result:
+    file: str
+    country: str
+    sector: str
+    rows: pd.DataFrame  # typed rows with provenance; empty when rejected
+    problems: list[Problem]
+    data_rows: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def verdict(self) -> str:
+        if self.errors:
+            return "rejected"
+        return "accepted with warnings" if self.warnings else "accepted"
+
+
+class Registry:
+    """The partner registry: organisation name or acronym -> canonical name and type."""
+
+    def __init__(self, partners: pd.DataFrame):
+        self.types: dict[str, str] = {}
+        self._lookup: dict[str, str] = {}
+        for org, acronym, kind in zip(partners["organisation"], partners["acronym"], partners["type"]):
+            self.types[org] = kind
+            self._lookup[_key(org)] = org
+            if isinstance(acronym, str) and acronym.strip():
+                self._lookup.setdefault(_key(acronym), org)
+
+    def resolve(self, name: str) -> str | None:
+        return self._lookup.get(_key(name))
+
+    def suggest(self, name: str) -> str | None:
+        match = difflib.get_close_matches(_key(name), list(self._lookup), n=1, cutoff=0.75)
+        return self._lookup[match[0]] if match else None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """Cells as stripped text; the all-text column of a CSV takes the vectorised path."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.str.strip()
+    return values.map(_text)
+
+
+def _parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """-> (numbers, blank mask, bad mask). Numbers stored as text parse; '1,200' does not."""
+    values = values.map(lambda v: None if isinstance(v, bool) else v) if values.map(type).eq(bool).any() else values
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    missing = numbers.isna()
+    text = _texts(values[missing])
+    blank = pd.Series(False, index=values.index)
+    blank[missing] = text == ""
+    numbers[missing] = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
+    bad = ~blank & numbers.isna()
+    return numbers, blank, bad
+
+
+def _number_fix(value: str) -> str:
+    cleaned = re.sub(r"[^\d.\-]", "", value.replace(",", ""))
+    if cleaned and re.fullmatch(r"-?\d+(\.\d+)?", cleaned) and cleaned != value:
+        return f"write the number alone, without currency, units or thousands separators: did you mean {cleaned}?"
+    return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
+
+
+class _Checker:
+    def __init__(self, raw: RawTable, display: str):
+        self.raw, self.display, self.problems = raw, display, []
+
+    def add(self, reason, message, fix, row=None, col_index=None, value=None, column=None):
+        header = column if column is not None else (self.raw.headers[col_index] if col_index is not None else None)
+        cell = self.raw.cell_ref(row, col_index) if (row is not None and col_index is not None) else None
+        self.problems.append(Problem(self.display, self.raw.sheet, row, header, cell,
+                                     None if value is None else _text(value), reason, message, fix, col_index))
+
+
+def map_headers(chk: _Checker, cols: tuple[Column, ...], wrong_template_fix: str) -> dict[str, int] | None:
+    """The table's headers against the contract's columns -> {column name: index}, or None when no column of
+    the template is there (then the one problem is that verdict). Unknown, duplicated and missing columns,
+    and values beyond the last header, are reported on the way."""
+    raw = chk.raw
+    lookup = header_lookup(cols)
+    where: dict[str, int] = {}
+    for i, typed in enumerate(raw.headers):
+        if not typed:
+            continue
+        name = lookup.get(normalise_header(typed))
+        if name is None:
+            close = difflib.get_close_matches(normalise_header(typed), list(lookup), n=1, cutoff=0.8)
+            chk.add(Reason.UNKNOWN_COLUMN, f"column {typed!r} is not part of the template; its values are ignored",
+                    (f'did you mean "{lookup[close[0]]}"? ' if close else "") + "rename it to a template column, or delete it",
+                    raw.header_row, i, typed)
+        elif name in where:
+            chk.add(Reason.DUPLICATE_COLUMN, f"column {typed!r} is the same column as {raw.headers[where[name]]!r} "
+                    f"({column_letter(where[name])})", "keep one of the two columns and delete the other", raw.header_row, i, typed)
+        else:
+            where[name] = i
+    if len(where) < 2 and raw.headers:
+        seen = ", ".join(repr(h) for h in raw.headers[:6] if h)
+        chk.problems = []  # one clear verdict instead of a warning per foreign column
+        chk.add(Reason.WRONG_TEMPLATE, f"no column of the template was found (header row {raw.header_row}: {seen})",
+                wrong_template_fix, raw.header_row, None)
+        return None
+    for col in cols:
+        if col.required and col.name not in where:
+            chk.add(Reason.MISSING_COLUMN, f"required column {col.name!r} is missing",
+                    f"add a column headed {col.name!r}: {col.help}", raw.header_row, None, column=col.name)
+    for row, i, value in raw.overflow or []:
+        chk.add(Reason.EXTRA_CELLS, "this row has more values than there are column headers",
+                "give the column a header, or quote a value that holds a comma or semicolon", row, i, value, column="(no header)")
+    return where
+
+
+def open_table(path, cols: tuple[Column, ...], display: str, max_bytes: int | None, wrong_template_fix: str):
+    """Read a file and map its headers -> ((checker, column name -> index) or None, the problems so far)."""
+    try:
+        raw = read_submission(path, set(header_lookup(cols)), max_bytes)
+    except ReadError as e:
+        reason = Reason.EMPTY_FILE if isinstance(e, EmptyFile) else Reason.REFUSED if isinstance(e, RefusedFile) else Reason.UNREADABLE
+        fix = ("fill in the template and save it again" if reason is Reason.EMPTY_FILE
+               else "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
+        return None, [Problem(display, None, None, None, None, None, reason, str(e).split(": ", 1)[-1], fix)]
+    chk = _Checker(raw, display)
+    where = map_headers(chk, cols, wrong_template_fix)
+    if where is None:
+        return None, chk.problems
+    if not raw.rows:
+        chk.add(Reason.NO_DATA_ROWS, "the file has a header but no data rows", "add the data rows under the header", raw.header_row, None)
+    return (chk, where), chk.problems
+
+
+def typed_cells(chk, where: dict[str, int], cols: tuple[Column, ...]):
+    """Typed columns (numbers, stripped text, ISO dates) and a report(mask, column, ...) that files one problem per flagged row."""
+    raw = chk.raw
+    frame = pd.DataFrame(raw.rows, dtype=object) if raw.rows else pd.DataFrame(columns=range(len(raw.headers)), dtype=object)
+    rownum = np.asarray(raw.row_numbers, dtype=int)
+
+    def report(mask, name, reason, message, fix):
+        for pos in np.flatnonzero(np.asarray(mask)):
+            v = frame.iat[pos, where[name]]
+            chk.add(reason, message(v, pos) if callable(message) else message, fix(v, pos) if callable(fix) else fix,
+                    int(rownum[pos]), where[name], v)
+
+    data = {}
+    for col in (c for c in cols if c.name in where):
+        series = frame[where[col.name]]
+        if col.kind == "number":
+            numbers, blank, bad = _parse_numbers(series)
+            report(bad, col.name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a number", lambda v, _: _number_fix(_text(v)))
+            report(numbers < 0, col.name, Reason.NEGATIVE, "people and figures cannot be negative", "enter zero or a positive number")
+            data[col.name] = numbers
+        else:
+            # Excel hands dates over as date objects; a typed date must be exactly YYYY-MM-DD.
+            text = series.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, dt.date) else _text(v)) if col.kind == "date" else _texts(series)
+            blank = text == ""
+            if col.kind == "date":
+                ok = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").notna()
+                report(~blank & ~ok, col.name, Reason.NOT_A_DATE, lambda v, _: f"{_text(v)!r} is not a date",
+                       "write the date as YYYY-MM-DD, e.g. 2026-06-30")
+            data[col.name] = text
+        if col.required:
+            report(blank, col.name, Reason.MISSING_VALUE, f"{col.name} is empty", f"enter the {col.help[0].lower() + col.help[1:]}")
+    return data, report, rownum
+
+
+def closest(value: str, choices, hint: str) -> str:
+    m = difflib.get_close_matches(_text(value).upper(), [c.upper() for c in choices], n=1, cutoff=0.6)
+    return (f'did you mean "{next(c for c in choices if c.upper() == m[0])}"? ' if m else "") + hint
+
+
+def report_duplicates(data, key, report, rownum, anchor, canonical=()):
+    keys = pd.DataFrame({k: data[k] if k in canonical else data[k].str.casefold() for k in key})
+    dup = keys.duplicated(keep="first")
+    if not dup.any():  # the usual case; finding each repeat's first row is the costly part
+        return
+    first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
+    report(dup, anchor, Reason.DUPLICATE_ROW,
+           lambda v, pos: f"same {', '.join(key)} as row {rownum[first.iat[pos]]}", "merge the two rows into one, or delete the repeat")

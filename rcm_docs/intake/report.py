@@ -1,0 +1,87 @@
+"""Validation reports in the submitter's terms: Markdown, one per submission plus a summary."""
+from __future__ import annotations
+
+import html
+from itertools import groupby
+
+from .contract import TITLES, Severity
+from ..common.fmt import number
+
+
+def _cell(text) -> str:
+    """A submitter's value as literal table-cell text in Markdown and in the HTML made from it."""
+    s = html.escape("" if text is None else " ".join(str(text).split()), quote=False)
+    s = s.replace("\\", "\\\\").replace("|", "\\|")
+    return "".join("\\" + c if c in "*`[]~<" else c for c in s) or " "
+
+
+def _code(text) -> str:
+    """A value shown exactly as typed: a code span, which Markdown renders literally."""
+    s = "" if text is None else " ".join(str(text).split())
+    if not s:
+        return " "
+    fence = "``" if "`" in s else "`"
+    return f"{fence} {s} {fence}".replace("|", "\\|") if fence == "``" else f"`{s}`".replace("|", "\\|")
+
+
+def submission_report(result, country_name: str, sector_name: str) -> str:
+    """Every problem of one submission, grouped by rule, errors first."""
+    e, w = len(result.errors), len(result.warnings)
+    lines = [f"# Validation report: {result.file}", "",
+             f"**Verdict: {result.verdict}**: {e} error(s), {w} warning(s) in {number(result.data_rows)} data row(s).", "",
+             f"Country: {country_name} ({result.country}). Sector: {sector_name} ({result.sector}).", ""]
+    if result.errors:
+        lines += ["Nothing from this file is merged into the plan until every error is fixed. Fix the cells listed",
+                  "below and drop the file again.", ""]
+    elif not result.problems:
+        lines += ["No problems found: every row is merged into the plan.", ""]
+    order = sorted(result.problems, key=lambda p: (p.severity is not Severity.ERROR, not p.is_structure, p.reason.value, p.row or 0))
+    for (sev, reason), items in groupby(order, key=lambda p: (p.severity, p.reason)):
+        items = list(items)
+        kind = "structure" if items[0].is_structure else "content"
+        lines += [f"## {sev.value.capitalize()}: {TITLES[reason]} ({len(items)}; {kind}; `{reason.value}`)", "",
+                  "| Sheet | Row | Cell | Column | Value | Problem | How to fix |",
+                  "|---|--:|---|---|---|---|---|"]
+        for p in items:
+            lines.append("| " + " | ".join([_cell(p.sheet or ""), _cell(p.row or ""), _cell(p.cell or ""), _code(p.column),
+                                              _code(p.value), _cell(p.message), _cell(p.fix)]) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def summary_report(statuses: list[dict], pending: list[str], missing: list[str]) -> str:
+    """One page for the drafter: each submission's verdict, narratives pending, sectors with no submission."""
+    rejected = [s for c in statuses for s in c["submissions"] if s["verdict"] == "rejected"]
+    total = sum(len(c["submissions"]) for c in statuses)
+    lines = ["# Validation summary", "",
+             f"{total} submission(s): {total - len(rejected)} accepted, {len(rejected)} rejected.", ""]
+    if rejected:
+        lines += ["Documents that depend on a rejected submission are not built until it is fixed.", ""]
+    lines += ["| Country | Sector | File | Verdict | Rows | Errors | Warnings | Report |", "|---|---|---|---|--:|--:|--:|---|"]
+    for c in statuses:
+        for s in c["submissions"]:
+            lines.append("| " + " | ".join(_cell(x) for x in (c["country"], s["sector"], s["file"], s["verdict"], s["rows"],
+                                                                s["errors"], s["warnings"], s["report"])) + " |")
+    lines.append("")
+    lines += ["## Sectors with no submission", ""] + ([f"- {m}" for m in missing] or ["None."]) + [""]
+    lines += ["## Narratives pending", ""] + ([f"- `{p}`" for p in pending] or ["None."]) + [""]
+    return "\n".join(lines)
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:Lato,Arial,sans-serif;max-width:75em;margin:2em auto;color:#1a1a1a}}
+h1,h2{{color:#18375F}} table{{border-collapse:collapse;font-size:90%}}
+th{{background:#18375F;color:#fff;text-align:left}} th,td{{padding:.3em .6em;border-bottom:1px solid #ccc;vertical-align:top}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def to_html(markdown_text: str, title: str) -> str:
+    """The same report as a page to open in a browser; values were escaped when the Markdown was made."""
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables"], output_format="html")
+    return HTML_PAGE.format(title=html.escape(title), body=body)

@@ -1,0 +1,199 @@
+"""Check a raw submission against the contract; collect every problem in one pass."""
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from ..common.plan import Plan
+from .checks import Problem, Registry, Result, _Checker, _key, _number_fix, _parse_numbers, _text, _texts, map_headers
+from .contract import NATIONAL_AREAS, SEX_AGE, Column, Reason, Severity, columns_for, header_lookup, target_column
+from .read import EmptyFile, RawTable, ReadError, RefusedFile, read_submission
+
+
+def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, sector: str,
+                   display: str | None = None, admin1: dict[str, str] | None = None) -> Result:
+    """Check one submission; return typed rows (empty if any error) and every problem found."""
+    display = display or raw.path
+    cols = columns_for(plan)
+    by_name: dict[str, Column] = {c.name: c for c in cols}
+    chk = _Checker(raw, display)
+
+    where = map_headers(chk, cols, "use the sector's submission template (rcm-docs template), or check that this is the right file")
+    if where is None:
+        return Result(display, country, sector, pd.DataFrame(), chk.problems, len(raw.rows))
+    if not raw.rows:
+        chk.add(Reason.NO_DATA_ROWS, "the file has a header but no data rows", "add one row per organisation x activity x location",
+                raw.header_row, None)
+
+    n = len(raw.rows)
+    frame = pd.DataFrame(raw.rows, dtype=object) if n else pd.DataFrame(index=range(0), columns=range(len(raw.headers)))
+    rownum = np.asarray(raw.row_numbers, dtype=int)
+    data: dict[str, pd.Series] = {}
+
+    def report(mask, name, reason, message, fix):
+        for pos in np.flatnonzero(np.asarray(mask)):
+            v = frame.iat[pos, where[name]]
+            chk.add(reason, message(v, pos) if callable(message) else message,
+                    fix(v, pos) if callable(fix) else fix, int(rownum[pos]), where[name], v)
+
+    for name, i in where.items():
+        col = by_name[name]
+        series = frame[i] if n else pd.Series([], dtype=object)
+        if col.kind == "number":
+            numbers, blank, bad = _parse_numbers(series)
+            report(bad, name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a number", lambda v, _: _number_fix(_text(v)))
+            report(numbers < 0, name, Reason.NEGATIVE, "amounts and targets cannot be negative",
+                   "enter zero or a positive number")
+            if name == "budget_usd":
+                report(blank, name, Reason.MISSING_VALUE, "the activity has no budget", "enter the activity's total requirement in USD")
+            if name.startswith("target_") or name in SEX_AGE:
+                frac = numbers.notna() & (numbers % 1 != 0)
+                report(frac, name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a whole number of people",
+                       "round to a whole number of people")
+                if name.startswith("target_"):
+                    numbers = numbers.fillna(0.0)  # a blank target means this group is not targeted
+            data[name] = numbers
+        else:
+            text = _texts(series)
+            if col.required:
+                report(text == "", name, Reason.MISSING_VALUE, f"{name} is empty", f"enter the {col.help[0].lower() + col.help[1:]}")
+            data[name] = text
+
+    if "organisation" in data:
+        names = data["organisation"]
+        resolved = names.map({s: (registry.resolve(s) if s else "") for s in names.unique()})
+        unknown = resolved.isna()
+        report(unknown, "organisation", Reason.UNKNOWN_ORGANISATION,
+               lambda v, _: f"{_text(v)!r} is not in the partner registry (inputs/partners.csv)",
+               lambda v, _: (f'did you mean "{s}"? ' if (s := registry.suggest(_text(v))) else "")
+               + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
+        data["organisation"] = resolved.fillna(data["organisation"])
+
+    if admin1 is not None and "admin1" in data:
+        known_area = data["admin1"].map(lambda a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1)
+        report(~known_area, "admin1", Reason.UNKNOWN_ADMIN1,
+               lambda v, _: f"{_text(v)!r} is not an admin1 area of {country} in inputs/gazetteer.csv",
+               lambda v, _: (f'did you mean "{admin1[m[0]]}"? ' if (m := difflib.get_close_matches(_key(v), list(admin1), n=1, cutoff=0.7)) else "")
+               + "use the area's name as in the gazetteer, or 'National' for a country-wide activity")
+        data["admin1"] = data["admin1"].map(lambda a: admin1.get(_key(a), a))
+    for name in ["budget_usd"] + [target_column(g.code) for g in plan.population_groups]:
+        if name in data and n >= OUTLIER_MIN_ROWS:
+            positive = data[name][data[name] > 0]
+            median = positive.median() if len(positive) else 0
+            if median:
+                report(data[name] > OUTLIER_FACTOR * median, name, Reason.OUTLIER,
+                       lambda v, pos, m=median, c=name: f"{data[c].iat[pos]:,.0f} is {data[c].iat[pos] / m:,.0f} times this file's median ({m:,.0f})",
+                       "check for extra zeros or a value typed in the wrong column; leave it if it is right")
+
+    targets = [target_column(g.code) for g in plan.population_groups]
+    if all(t in data for t in targets) and any(s in data for s in SEX_AGE):
+        present = [data[s] for s in SEX_AGE if s in data]
+        given = pd.concat(present, axis=1).notna().any(axis=1)
+        sex_age = pd.concat(present, axis=1).fillna(0).sum(axis=1)
+        total = pd.concat([data[t] for t in targets], axis=1).sum(axis=1)
+        anchor = next(s for s in SEX_AGE if s in data)
+        report(given & (sex_age != total) & ~pd.concat([data[t] for t in targets], axis=1).isna().any(axis=1), anchor,
+               Reason.SEX_AGE_MISMATCH,
+               lambda v, pos: f"girls+boys+women+men = {sex_age.iat[pos]:,.0f} but the population-group targets add up to {total.iat[pos]:,.0f}",
+               "correct the breakdown so both add up to the same number of people, or leave girls/boys/women/men empty")
+    if "cva_usd" in data and "budget_usd" in data:
+        report(data["cva_usd"] > data["budget_usd"], "cva_usd", Reason.CVA_ABOVE_BUDGET,
+               lambda v, pos: f"cash and voucher assistance {data['cva_usd'].iat[pos]:,.0f} is above the total budget {data['budget_usd'].iat[pos]:,.0f}",
+               "budget_usd is the total (in-kind plus CVA): raise it, or lower cva_usd")
+    if "in_kind_usd" in data and "cva_usd" in data and "budget_usd" in data:
+        both = data["in_kind_usd"].notna() & data["cva_usd"].notna()
+        off = both & ((data["in_kind_usd"] + data["cva_usd"] - data["budget_usd"]).abs() > 0.5)
+        report(off, "in_kind_usd", Reason.BUDGET_BREAKDOWN_MISMATCH,
+               lambda v, pos: f"in-kind {data['in_kind_usd'].iat[pos]:,.0f} + CVA {data['cva_usd'].iat[pos]:,.0f} differ from budget_usd {data['budget_usd'].iat[pos]:,.0f}",
+               "make budget_usd the sum of in_kind_usd and cva_usd; budget_usd is used for requirements")
+    for name, expected, reason, what in (("country", country, Reason.COUNTRY_MISMATCH, "folder"),
+                                         ("sector", sector, Reason.SECTOR_MISMATCH, "file name")):
+        if name in data:
+            wrong = (data[name] != "") & (data[name].str.upper() != expected.upper())
+            report(wrong, name, reason, lambda v, _, e=expected: f"{_text(v)!r} but the file's {what} says {e!r}",
+                   f"move the file to the right {what}, or correct the {name} column")
+
+    key = [k for k in ("organisation", "activity", "indicator", "admin1") if k in data]
+    if len(key) == 4 and n:
+        keys = pd.DataFrame({k: data[k].str.casefold() for k in key})
+        dup = keys.duplicated(keep="first")
+        first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
+        report(dup, "activity", Reason.DUPLICATE_ROW,
+               lambda v, pos: f"same organisation, activity, indicator and admin1 as row {rownum[first.iat[pos]]}",
+               "merge the two rows into one, or make the activity or location distinct")
+
+    problems = chk.problems
+    has_error = any(p.severity is Severity.ERROR for p in problems)
+    rows = pd.DataFrame()
+    if not has_error and n:
+        rows = _typed_rows(data, plan, registry, country, sector, display, raw.sheet, rownum)
+    return Result(display, country, sector, rows, problems, n)
+
+
+OUTLIER_FACTOR = 50  # a row 50x the file's median budget or target is most often a typo
+OUTLIER_MIN_ROWS = 10
+
+OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd") + SEX_AGE
+
+
+def output_columns(plan: Plan) -> list[str]:
+    return (["country", "sector", "organisation", "organisation_type", "objective", "activity", "indicator", "admin1",
+             "budget_usd", "in_kind_usd", "cva_usd"]
+            + [target_column(g.code) for g in plan.population_groups]
+            + list(SEX_AGE) + ["implementing_partner", "description", "source_file", "source_sheet", "source_row"])
+
+
+def _typed_rows(data, plan, registry, country, sector, display, sheet, rownum) -> pd.DataFrame:
+    n = len(rownum)
+    out = {"country": country, "sector": sector, "organisation": data["organisation"],
+           "organisation_type": data["organisation"].map(registry.types)}
+    for name in output_columns(plan):
+        if name in out or name.startswith("source_"):
+            continue
+        if name in data:
+            out[name] = data[name]
+        else:
+            out[name] = np.nan if name in OPTIONAL_NUMBERS else ""
+    out.update(source_file=display, source_sheet=sheet or "", source_row=rownum)
+    frame = pd.DataFrame(out, index=range(n))
+    return frame[output_columns(plan)]
+
+
+def validate_file(path, plan: Plan, registry: Registry, country: str, sector: str, display: str | None = None,
+                  admin1: dict[str, str] | None = None) -> Result:
+    """Read and validate one submission file; unreadable files become a structure problem, not a crash."""
+    display = display or str(path)
+    known = set(header_lookup(columns_for(plan)))
+    try:
+        raw = read_submission(path, known, plan.max_file_bytes)
+    except ReadError as e:
+        reason = (Reason.EMPTY_FILE if isinstance(e, EmptyFile) else Reason.REFUSED if isinstance(e, RefusedFile)
+                  else Reason.UNREADABLE)
+        msg = str(e).split(": ", 1)[-1]
+        fix = {Reason.EMPTY_FILE: "fill in the template and save it again",
+               Reason.REFUSED: "the message says what to do; if in doubt, copy the data into a fresh template"}.get(
+            reason, "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
+        return Result(display, country, sector, pd.DataFrame(), [Problem(display, None, None, None, None, None, reason, msg, fix)], 0)
+    return validate_table(raw, plan, registry, country, sector, display, admin1)
+
+
+def cross_sector_duplicates(results: list[Result]) -> None:
+    """Warn where the same organisation, activity, indicator and area appear in two sectors' files:
+    the same budget must not be appealed for twice."""
+    first: dict[tuple, tuple[str, int]] = {}
+    for r in results:
+        if r.rows.empty:
+            continue
+        keys = zip(r.rows["organisation"].str.casefold(), r.rows["activity"].str.casefold(),
+                   r.rows["indicator"].str.casefold(), r.rows["admin1"].str.casefold(), r.rows["source_row"])
+        for org, act, ind, area, row in keys:
+            k = (org, act, ind, area)
+            if k in first and first[k][0] != r.file:
+                f, frow = first[k]
+                r.problems.append(Problem(r.file, r.rows["source_sheet"].iat[0] or None, int(row), "activity", None, act,
+                                          Reason.DUPLICATE_ACROSS_SECTORS, f"same organisation, activity, indicator and admin1 as {f} row {frow}",
+                                          "keep the activity, and its budget, in one sector only"))
+            first.setdefault(k, (r.file, int(row)))
+

@@ -1,0 +1,159 @@
+"""Compute every figure the documents print, from validated rows.
+
+Budgets add up; people do not. People targeted are consolidated the R4V way:
+within a sector, the highest activity target per area (admin1); across sectors,
+the highest sector figure per area; areas then add up to the country, countries
+to the region. A 'National' row is never added to the areas it summarises: the
+country figure is the larger of the national figure and the sum of the areas.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..common.plan import Plan
+from ..intake.contract import NATIONAL_AREAS, target_column
+
+
+def _money(x) -> float:
+    return round(float(x), 2)
+
+
+def _people(x) -> int:
+    return int(round(float(x)))
+
+
+def consolidate(rows: pd.DataFrame, groups: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """People targeted -> (per sector x group, whole-country per group), without double counting."""
+    cols = [target_column(g) for g in groups]
+    if rows.empty:
+        return pd.DataFrame(columns=cols, dtype=float), pd.Series(0.0, index=cols)
+    area = rows["admin1"].str.strip().str.casefold()
+    national = area.isin(NATIONAL_AREAS)
+    sub = rows.loc[~national].assign(_area=area[~national])
+    per_area = sub.groupby(["sector", "_area"])[cols].max()
+    by_sector = per_area.groupby(level="sector").sum()
+    nat_sector = rows.loc[national].groupby("sector")[cols].max()
+    by_sector = by_sector.combine(nat_sector, lambda a, b: pd.concat([a, b], axis=1).max(axis=1), fill_value=0)
+    across = per_area.groupby(level="_area").max().sum() if not per_area.empty else pd.Series(0.0, index=cols)
+    nat_all = nat_sector.max() if not nat_sector.empty else pd.Series(0.0, index=cols)
+    total = pd.concat([across, nat_all], axis=1).max(axis=1).reindex(cols).fillna(0)
+    return by_sector.reindex(columns=cols).fillna(0), total
+
+
+def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd.DataFrame,
+                    partner_types: dict[str, str]) -> dict:
+    """Every figure of one country's chapter, as plain data (JSON-ready)."""
+    groups = [g.code for g in plan.population_groups]
+    tcols = [target_column(g) for g in groups]
+    by_sector_people, total_people = consolidate(rows, groups)
+    sectors = []
+    for s in plan.sectors:
+        part = rows[rows["sector"] == s.code]
+        people = by_sector_people.loc[s.code] if s.code in by_sector_people.index else pd.Series(0.0, index=tcols)
+        sectors.append({
+            "code": s.code, "name": s.name,
+            "submitted": not part.empty,
+            "requirements": _money(part["budget_usd"].sum()),
+            "cva": _money(part["cva_usd"].fillna(0).sum()),
+            "activities": int(len(part)),
+            "organisations": sorted(part["organisation"].unique().tolist()),
+            "targets": {g: _people(people[target_column(g)]) for g in groups},
+        })
+        sectors[-1]["partners"] = len(sectors[-1]["organisations"])
+        sectors[-1]["targeted"] = sum(sectors[-1]["targets"].values())
+
+    annex = []
+    if not rows.empty:
+        pivot = rows.pivot_table(index="organisation", columns="sector", values="budget_usd", aggfunc="sum", fill_value=0)
+        for org, row in pivot.iterrows():
+            by = {s: _money(row.get(s, 0)) for s in plan.sector_codes if row.get(s, 0)}
+            annex.append({"organisation": org, "type": partner_types.get(org, ""), "by_sector": by,
+                          "total": _money(sum(by.values()))})
+    pop = population[population["country"] == country]
+    population_rows = []
+    for g in plan.population_groups:
+        p = pop[pop["population_group"] == g.code]
+        population_rows.append({"code": g.code, "name": g.name, "host_community": g.host_community,
+                                "current": _people(p["current"].sum()), "planned": _people(p["planned"].sum())})
+    fig = {
+        "code": country, "name": plan.country_name(country),
+        "sectors": sectors,
+        "targets": {g: _people(total_people[target_column(g)]) for g in groups},
+        "population": population_rows,
+        "partner_annex": annex,
+        "submissions": sorted(rows["source_file"].unique().tolist()) if not rows.empty else [],
+        "activities": int(len(rows)),
+    }
+    return _totals(plan, fig)
+
+
+def _totals(plan: Plan, fig: dict) -> dict:
+    """Figures that follow from sectors, partners and population alike at country and regional level."""
+    host = {g.code for g in plan.population_groups if g.host_community}
+    fig["requirements"] = _money(sum(s["requirements"] for s in fig["sectors"]))
+    fig["cva"] = _money(sum(s["cva"] for s in fig["sectors"]))
+    fig["cva_share"] = fig["cva"] / fig["requirements"] if fig["requirements"] else 0.0
+    fig["partners"] = len(fig["partner_annex"])
+    fig["targeted"] = sum(fig["targets"].values())
+    fig["targeted_refugees"] = sum(v for g, v in fig["targets"].items() if g not in host)
+    fig["targeted_host"] = sum(v for g, v in fig["targets"].items() if g in host)
+    fig["population_current"] = sum(p["current"] for p in fig["population"] if not p["host_community"])
+    fig["population_planned"] = sum(p["planned"] for p in fig["population"] if not p["host_community"])
+    types: dict[str, dict] = {}
+    for p in fig["partner_annex"]:
+        t = types.setdefault(p["type"], {"type": p["type"], "partners": 0, "requirements": 0.0})
+        t["partners"] += 1
+        t["requirements"] = _money(t["requirements"] + p["total"])
+    fig["org_types"] = sorted(types.values(), key=lambda t: (-t["requirements"], t["type"]))
+    for t in fig["org_types"]:
+        t["share"] = t["requirements"] / fig["requirements"] if fig["requirements"] else 0.0
+    local = set(plan.local_actor_types)
+    fig["local_requirements"] = _money(sum(t["requirements"] for t in fig["org_types"] if t["type"] in local))
+    fig["local_partners"] = sum(t["partners"] for t in fig["org_types"] if t["type"] in local)
+    fig["local_share"] = fig["local_requirements"] / fig["requirements"] if fig["requirements"] else 0.0
+    fig["partner_annex"] = sorted(fig["partner_annex"], key=lambda p: (-p["total"], p["organisation"]))
+    fig["sectors_submitted"] = sum(1 for s in fig["sectors"] if s["submitted"])
+    return fig
+
+
+def regional_figures(plan: Plan, countries: list[dict]) -> dict:
+    """The regional plan's figures, added up from the country figures so that they reconcile by construction."""
+    groups = [g.code for g in plan.population_groups]
+    sectors = []
+    for i, s in enumerate(plan.sectors):
+        parts = [c["sectors"][i] for c in countries]
+        orgs = sorted(set().union(*(p["organisations"] for p in parts)))
+        targets = {g: sum(p["targets"][g] for p in parts) for g in groups}
+        sectors.append({
+            "code": s.code, "name": s.name, "submitted": any(p["submitted"] for p in parts),
+            "requirements": _money(sum(p["requirements"] for p in parts)),
+            "cva": _money(sum(p["cva"] for p in parts)),
+            "activities": sum(p["activities"] for p in parts),
+            "organisations": orgs, "partners": len(orgs),
+            "targets": targets, "targeted": sum(targets.values()),
+        })
+    annex: dict[str, dict] = {}
+    for c in countries:
+        for p in c["partner_annex"]:
+            a = annex.setdefault(p["organisation"], {"organisation": p["organisation"], "type": p["type"], "by_sector": {}, "total": 0.0})
+            for s, v in p["by_sector"].items():
+                a["by_sector"][s] = _money(a["by_sector"].get(s, 0) + v)
+            a["total"] = _money(a["total"] + p["total"])
+    population = []
+    for i, g in enumerate(plan.population_groups):
+        population.append({"code": g.code, "name": g.name, "host_community": g.host_community,
+                           "current": sum(c["population"][i]["current"] for c in countries),
+                           "planned": sum(c["population"][i]["planned"] for c in countries)})
+    fig = {
+        "code": "regional", "name": "Regional",
+        "sectors": sectors,
+        "targets": {g: sum(c["targets"][g] for c in countries) for g in groups},
+        "population": population,
+        "partner_annex": list(annex.values()),
+        "submissions": sorted(f for c in countries for f in c["submissions"]),
+        "activities": sum(c["activities"] for c in countries),
+        "countries": [{"code": c["code"], "name": c["name"], "requirements": c["requirements"], "partners": c["partners"],
+                       "targeted": c["targeted"], "population_planned": c["population_planned"],
+                       "by_sector": {s["code"]: s["requirements"] for s in c["sectors"]}} for c in countries],
+    }
+    return _totals(plan, fig)

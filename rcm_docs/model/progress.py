@@ -1,0 +1,74 @@
+"""Monthly progress (sitreps, inputs/sitreps/<period>/): progress/*.csv|xlsx and figures.csv, checked like
+submissions with the same Problem shape. People reached are consolidated by the very rule the targets use
+(figures.consolidate), so percent reached compares like with like."""
+from __future__ import annotations
+
+
+import pandas as pd
+
+from ..common.plan import Plan
+from ..intake.contract import target_column
+from ..intake.progress import output_columns, reached_column
+from .figures import _people, consolidate
+
+
+_TOTAL = "_reached"  # no plan group code starts with '_', so the total can ride through consolidate
+
+
+def consolidate_reached(rows: pd.DataFrame, groups: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """People reached -> (per sector: reached and each reached_<group> present, country total), by the targets' rule.
+    One country at a time: areas add up to a country, and two countries may name an area alike."""
+    if "country" in rows and rows["country"].nunique() > 1:
+        raise ValueError("consolidate_reached takes one country's rows at a time")
+    present = [g for g in groups if reached_column(g) in rows]
+    names = {"reached": target_column(_TOTAL), **{reached_column(g): target_column(g) for g in present}}
+    work = rows.reindex(columns=["sector", "admin1", *names]).rename(columns=names)
+    # A blank group is unknown; as reached is never negative, 0 leaves every maximum unchanged.
+    work[list(names.values())] = work[list(names.values())].astype(float).fillna(0.0)
+    by_sector, total = consolidate(work, [_TOTAL, *present])
+    back = {v: k for k, v in names.items()}
+    return by_sector.rename(columns=back), total.rename(index=back)
+
+
+def percent_reached(reached: int, target: int) -> float | None:
+    return round(100 * reached / target, 1) if target else None
+
+
+def progress_figures(plan: Plan, country: str, rows: pd.DataFrame, country_fig: dict) -> dict:
+    """Reached against targeted, per sector and for the country, as plain data (JSON-ready). A group's reached is
+    None where no row gave it: unknown, not zero."""
+    groups = [g.code for g in plan.population_groups]
+    rows = rows.reindex(columns=output_columns(plan))
+    rows = rows[rows["country"] == country]
+    by_sector, total = consolidate_reached(rows, groups)
+    targeted = {s["code"]: s["targeted"] for s in country_fig["sectors"]}
+
+    def by_group(part, figures):
+        return {g: _people(figures[reached_column(g)]) if part[reached_column(g)].notna().any() else None for g in groups}
+
+    sectors = []
+    for s in plan.sectors:
+        part = rows[rows["sector"] == s.code]
+        figures = by_sector.loc[s.code] if s.code in by_sector.index else pd.Series(0.0, index=by_sector.columns)
+        orgs = sorted(part["organisation"].unique().tolist())
+        reached, target = _people(figures["reached"]), int(targeted.get(s.code, 0))
+        sectors.append({"code": s.code, "name": s.name, "reported": not part.empty, "reached": reached,
+                        "reached_by_group": by_group(part, figures), "targeted": target,
+                        "percent_reached": percent_reached(reached, target), "organisations": orgs, "partners": len(orgs)})
+    reached, target = _people(total["reached"]), int(country_fig["targeted"])
+    return {"code": country, "name": plan.country_name(country), "sectors": sectors, "reached": reached,
+            "reached_by_group": by_group(rows, total), "targeted": target, "percent_reached": percent_reached(reached, target),
+            "partners": int(rows["organisation"].nunique())}
+
+
+def regional_progress(plan: Plan, parts: list[dict]) -> dict:
+    """Countries' consolidated reach adds up: different countries, different people. parts: each country's
+    progress_figures, in the plan's country order."""
+    sectors = []
+    for i, s in enumerate(plan.sectors):
+        reached, target = sum(p["sectors"][i]["reached"] for p in parts), sum(p["sectors"][i]["targeted"] for p in parts)
+        sectors.append({"code": s.code, "name": s.name, "reached": reached, "targeted": target,
+                        "reported": any(p["sectors"][i]["reported"] for p in parts), "percent_reached": percent_reached(reached, target)})
+    reached, target = sum(p["reached"] for p in parts), sum(p["targeted"] for p in parts)
+    return {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": percent_reached(reached, target),
+            "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}

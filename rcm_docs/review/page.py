@@ -1,0 +1,76 @@
+"""build/index.html: one static page a reviewer opens from disk: verdicts, documents, what changed."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+STYLE = """body{font-family:Lato,Arial,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#1a1a1a}
+h1{color:#0072BC;margin-bottom:.1em} h2{color:#18375F;border-bottom:2px solid #DCE9FF;padding-bottom:.2em}
+table{border-collapse:collapse;width:100%;font-size:92%} th{background:#18375F;color:#fff;text-align:left}
+th,td{padding:.35em .6em;border-bottom:1px solid #ddd} td.n{text-align:right}
+.rejected{color:#EF4A60;font-weight:bold} .warn{color:#8a6d00} .ok{color:#00875a} .muted{color:#666}"""
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _v(x) -> str:
+    """Numbers as a reader writes them (64,500 not 64500.0); blanks for missing values."""
+    if x is None or x != x:
+        return ""
+    return f"{x:,.0f}" if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
+
+
+def _link(root: Path, rel: str, label: str) -> str:
+    return f'<a href="{_e(rel)}">{_e(label)}</a>' if (root / rel).exists() else f'<span class="muted">{_e(label)}: not built</span>'
+
+
+def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = None) -> str:
+    """The page; links are relative so the folder can be zipped or moved."""
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(plan.short_title)}: drafts</title>",
+             f"<style>{STYLE}</style></head><body>",
+             f"<h1>{_e(plan.title)}</h1><p class='muted'>Figures as of {_e(plan.as_of.isoformat())}. "
+             f"<a href='reports/summary.html'>Validation summary</a> · <a href='manifest.json'>manifest</a></p>"]
+    rejected = [f for s in statuses for f in s["rejected"]]
+    if rejected:
+        parts.append(f"<p class='rejected'>{len(rejected)} submission(s) rejected: documents that depend on them are "
+                     f"not built (or are marked INCOMPLETE).</p>")
+    # Reviewers come for what moved: it goes first.
+    if changes is not None:
+        previous, figs, rows = changes
+        parts.append(f"<h2>What changed since {_e(previous)}</h2>")
+        if figs.empty and rows.empty:
+            parts.append("<p>No figure and no submission row changed.</p>")
+        else:
+            parts.append("<table><tr><th>Level</th><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th></tr>")
+            for r in figs.itertuples():
+                parts.append(f"<tr><td>{_e(r.level)}</td><td>{_e(r.item)}</td><td>{_e(r.measure)}</td>"
+                             f"<td class='n'>{r.old:,.0f}</td><td class='n'>{r.new:,.0f}</td><td class='n'>{r.change:+,.0f}</td></tr>")
+            parts.append("</table><h3>Submission rows behind them</h3><table><tr><th>Change</th><th>File</th><th>Row</th>"
+                         "<th>Organisation / activity</th><th>Column</th><th>Old</th><th>New</th></tr>")
+            for r in rows.itertuples():
+                parts.append("<tr>" + "".join(f"<td>{_e(_v(v))}</td>"
+                                              for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new)) + "</tr>")
+            parts.append("</table>")
+    parts.append("<h2>Documents</h2><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th></tr>")
+    for code, name in [(c.code, f"{c.name}: country chapter") for c in plan.countries] + [("regional", "Regional plan")]:
+        cells = "".join(f"<td>{_link(build, f'rrp/{code}.{ext}', ext.upper())}</td>" for ext in ("docx", "pdf", "md"))
+        parts.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
+    parts.append("<tr><td>Merged plan data</td><td colspan=3>"
+                 f"{_link(build, 'plan/plan_rows.xlsx', 'XLSX')} · {_link(build, 'plan/plan_rows.csv', 'CSV')}</td></tr></table>")
+    parts.append("<h2>Submissions</h2><table><tr><th>Country</th><th>Sector</th><th>File</th><th>Verdict</th>"
+                 "<th>Rows</th><th>Errors</th><th>Warnings</th><th>Report</th></tr>")
+    for st in statuses:
+        for s in st["submissions"]:
+            cls = {"rejected": "rejected", "accepted with warnings": "warn"}.get(s["verdict"], "ok")
+            report = s["report"].removeprefix("build/")
+            parts.append(f"<tr><td>{_e(st['country'])}</td><td>{_e(s['sector'])}</td><td>{_e(s['file'])}</td>"
+                         f"<td class='{cls}'>{_e(s['verdict'])}</td><td class='n'>{s['rows']:,}</td>"
+                         f"<td class='n'>{s['errors']}</td><td class='n'>{s['warnings']}</td>"
+                         f"<td>{_link(build, report[:-3] + '.html', 'report')}</td></tr>")
+    parts.append("</table>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+

@@ -1,0 +1,33 @@
+# Review: the manifest of inputs and outputs, and the review page -> build/manifest.json, build/index.html.
+from rcm_docs.build import review as review_jobs
+
+
+rule manifest:
+    input:
+        documents=get_documents(),
+        inputs=get_inputs,
+    output:
+        "build/manifest.json",
+    log:
+        "build/logs/manifest.log",
+    params:
+        code=CODE,
+    threads: 1
+    run:
+        workers.logged(log[0], review_jobs.write_manifest, ".", input.documents, output[0])
+
+rule review_index:
+    input:
+        status=expand("build/data/{country}.status.json", country=COUNTRIES),
+        documents=get_documents(),
+        previous=get_previous_figures,
+    output:
+        "build/index.html",
+    log:
+        "build/logs/review_index.log",
+    params:
+        code=CODE,
+        previous=config.get("previous") or "",
+    threads: 1
+    run:
+        workers.logged(log[0], review_jobs.write_index, ".", input.status, output[0], params.previous or None)
