@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     from .commands import UsageError
     from .build.steps import IncompleteError
     from .common.plan import PlanError
-    from .intake.read import RegistryError
+    from .intake.registries import RegistryError
     from .documents.render import RenderError
 
     args = _parser().parse_args(argv)

@@ -55,6 +55,8 @@ def targets(paths: list[str], workspace: str | None, country: str | None, sector
 
 def _example(p) -> str:
     where = p.cell or (f"row {p.row}" if p.row else "file")
+    if p.cell and p.column:  # 'line 6, column 6' or 'F6' says little to the submitter: the header too
+        where += f" ({p.column})"
     value = f" {p.value!r}" if p.value and repr(p.value) not in p.message else ""
     return f"{where}{value}: {p.message}; {p.fix}"
 
@@ -81,7 +83,7 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     from .intake.annotate import write_annotated
     from .intake.checks import Problem, Registry, Result
     from .intake.contract import Reason
-    from .intake.read import read_gazetteer, read_partners
+    from .intake.registries import read_gazetteer, read_partners
     from .intake.validate import validate_file
 
     cache: dict[Path, tuple] = {}
@@ -195,7 +197,7 @@ def init(directory: str, countries: list[str], title: str) -> str:
 
 def template(workspace: str, country: str, sector: str, output: str) -> str:
     """The sector's Excel template, with the workspace's partners and (if any) gazetteer as drop-downs."""
-    from .intake.read import read_gazetteer, read_partners
+    from .intake.registries import read_gazetteer, read_partners
     from .intake.xlsx_template import write_template
 
     ws = Path(workspace)

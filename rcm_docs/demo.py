@@ -79,6 +79,14 @@ PARTNERS = [
     ("Compassiva", "", "Civil society"),
     ("Red de Investigaciones en Derechos Humanos - CONICET", "CONICET", "Academia"),
 ]
+# Where a partner's type does not settle whether it is a national actor (Grand Bargain), its scope does;
+# national partners are registered in their own country only.
+SCOPE = {"Caritas Ecuador": ("national", "ECU"), "Caritas Peru": ("national", "PER"), "Caritas Brazil": ("national", "BRA"),
+         "Misión Scalabriniana Ecuador": ("national", "ECU"), "Red Cross Colombia": ("national", "COL"),
+         "Red Cross Peru": ("national", "PER"), "Jesuit Refugee Service": ("international", ""),
+         "Lutheran World Federation": ("international", ""),
+         "International Federation of Red Cross and Red Crescent Societies": ("international", ""),
+         "Red de Investigaciones en Derechos Humanos - CONICET": ("international", "")}
 OBJECTIVES = {
     "PRO": ["Ensure access to territory, asylum and documentation", "Strengthen protection monitoring and case management"],
     "EDU": ["Ensure access to inclusive and quality education", "Support host-community schools to absorb new learners"],
@@ -147,7 +155,8 @@ def _rows_for(country: str, sector: str, partners, areas, rng: random.Random, pe
     k = rng.randint(4, 7)
     # Enough organisations that the requested rows exist as distinct organisation x activity x area.
     k = max(k, -(-per_file * 3 // (2 * 3 * (len(areas) + 1))))
-    orgs = rng.sample(partners, k=min(len(partners), k))
+    here = [p for p in partners if SCOPE.get(p[0], ("", ""))[1] in ("", country)]  # national partners work at home
+    orgs = rng.sample(here, k=min(len(here), k))
     attempts = 0
     while len(rows) < per_file and attempts < per_file * 20:
         attempts += 1
@@ -351,8 +360,9 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
         import csv
 
         w = csv.writer(f)
-        w.writerow(["organisation", "acronym", "type"])
-        w.writerows(partner_list)
+        w.writerow(["organisation", "acronym", "type", "scope", "countries"])
+        w.writerows([(o, a, t, *SCOPE.get(o, ("national" if t in ("NNGO", "Refugee-led organisation", "Civil society")
+                                              else "international", ""))) for o, a, t in partner_list])
     with (inputs / "population.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["country", "population_group", "current", "planned"])

@@ -14,7 +14,7 @@ from rcm_docs.common.plan import load_plan
 def ws(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     with open(ws / "inputs/submissions/KEN/PRO.csv", "a") as f:
-        f.write('UNHCF,Access,Legal aid,# aided,Dadaab,"1,200",10,0\n')
+        f.write('UNHCF,Access,Legal aid,# aided,Dadaab,"about 1,200",10,0\n')
         f.write("NRC,Access,Legal aid,# aided,Dadaab,100,-5,0\n")
     return ws
 
@@ -24,7 +24,7 @@ def test_validate_workspace_prints_verdicts_grouped_rules_and_exits_1(ws, capsys
     out = capsys.readouterr().out.splitlines()
     assert "inputs/submissions/KEN/PRO.csv: REJECTED (3 error(s), 0 warning(s) in 6 row(s))" in out
     assert "  error [not-a-number] 1 row(s): not a number" in out
-    assert ("    - line 6, column 6: '1,200' is not a number; write the number alone, without currency, units or "
+    assert ("    - line 6, column 6 (budget_usd): 'about 1,200' is not a number; write the number alone, without currency, units or "
             "thousands separators: did you mean 1200?") in out
     assert any('did you mean "United Nations High Commissioner for Refugees"?' in line for line in out)
     assert out[-1] == "3 file(s): 2 accepted, 1 rejected"
@@ -57,7 +57,7 @@ def test_validate_annotated_copy_marks_each_bad_cell(ws, tmp_path):
     main(["validate", str(ws / "inputs/submissions/KEN/PRO.csv"), "--annotate", str(tmp_path / "out")])
     wb = openpyxl.load_workbook(tmp_path / "out/PRO.annotated.xlsx")
     sheet = wb["Submission"]
-    assert sheet["F6"].value == "1,200" and "did you mean 1200?" in sheet["F6"].comment.text
+    assert sheet["F6"].value == "about 1,200" and "did you mean 1200?" in sheet["F6"].comment.text
     assert sheet["G7"].fill.start_color.rgb.endswith("FFC7CE")
     assert sheet["A2"].comment is None  # good rows untouched
     assert [c.value for c in wb["Problems"][1]][:4] == ["Severity", "Sheet", "Row", "Cell"]

@@ -5,7 +5,7 @@ from rcm_docs.intake.contract import Reason
 from rcm_docs.intake.funding import validate_funding
 from rcm_docs.model.funding import funding_figures
 from rcm_docs.common.plan import load_plan
-from rcm_docs.intake.read import read_partners
+from rcm_docs.intake.registries import read_partners
 from rcm_docs.intake.checks import Registry
 
 PLAN = load_plan(FIXTURE / "inputs/plan.yaml")

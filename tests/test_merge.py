@@ -3,7 +3,7 @@ import pytest
 
 from rcm_docs.common.sheets import defuse, write_xlsx
 from rcm_docs.model.merge import merge, read_rows_csv, write_rows_csv
-from rcm_docs.intake.read import RegistryError, read_partners, read_population
+from rcm_docs.intake.registries import RegistryError, read_partners, read_population
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -81,15 +81,15 @@ def test_rebuild_from_scratch_is_byte_identical(built, tmp_path):
 def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", '"80,000 USD"'))
+    p.write_text(p.read_text().replace("80000", '"80 thousand USD"'))
     result = snakemake(ws, "--keep-going")
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert "inputs/submissions/UGA/PRO.csv: 1 error(s); see build/reports/UGA/PRO.csv.md" in out
     report = (ws / "build/reports/UGA/PRO.csv.md").read_text()
-    assert "| 3 | line 3, column 6 | `budget_usd` | `80,000 USD` | '80,000 USD' is not a number |" in report
+    assert "| 3 | line 3, column 6 | `budget_usd` | `80 thousand USD` | '80 thousand USD' is not a number |" in report
     html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
-    assert "<td><code>80,000 USD</code></td>" in html
+    assert "<td><code>80 thousand USD</code></td>" in html
     assert not (ws / "build/rrp/UGA.docx").exists() and not (ws / "build/rrp/regional.docx").exists()
     assert not (ws / "build/plan/plan_rows.csv").exists()
     assert (ws / "build/rrp/KEN.docx").exists() and (ws / "build/rrp/KEN.pdf").exists()

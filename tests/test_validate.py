@@ -30,8 +30,10 @@ def test_clean_submission_is_accepted_with_typed_rows_and_provenance(tmp_path, p
 
 
 @pytest.mark.parametrize("row,reason,cell,value,fix_part", [
-    ("UNICEF,Access,Enrolment,# enrolled,Turkana,\"1,200\",10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "1,200", "did you mean 1200?"),
-    ("UNICEF,Access,Enrolment,# enrolled,Turkana,USD 5000,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "USD 5000", "did you mean 5000?"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,\"about 1,200\",10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "about 1,200", "did you mean 1200?"),
+    # "USD 5000" in budget_usd is read as 5000 (see test_locale.py); another currency is not converted silently.
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,EUR 5000,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "EUR 5000", "convert the amount to USD"),
+    ("UNICEF,Access,Enrolment,# enrolled,Turkana,5000 people,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "5000 people", "did you mean 5000?"),
     ("UNICEF,Access,Enrolment,# enrolled,Turkana,N/A,10,5", Reason.NOT_A_NUMBER, "line 2, column 6", "N/A", "enter a plain number"),
     ("UNICEF,Access,Enrolment,# enrolled,Turkana,1000,-10,5", Reason.NEGATIVE, "line 2, column 7", "-10", "zero or a positive"),
     ("UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10.5,5", Reason.NOT_A_NUMBER, "line 2, column 7", "10.5", "whole number"),

@@ -10,8 +10,9 @@ from .steps import gate, write_json
 
 
 def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
-    from ..intake.read import read_partners, read_population
+    from ..intake.registries import read_partners, read_population
     from ..model.figures import country_figures as compute
+    from ..model.figures import local_actors
     from ..model.merge import read_rows_csv
 
     plan = workspace_plan(root)
@@ -21,7 +22,8 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
     population = read_population(Path(root) / "inputs" / "population.csv", plan.country_codes,
                                  [g.code for g in plan.population_groups])
     rows = read_rows_csv(rows_csv)
-    fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])))
+    fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])),
+                  local_actors(plan, partners))
     fig["incomplete"] = incomplete
     write_json(out_json, fig)
     return fig

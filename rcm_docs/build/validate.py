@@ -18,8 +18,8 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
 
     from ..intake.checks import Problem, Registry, Result
     from ..intake.contract import Reason
-    from ..intake.read import read_gazetteer, read_partners
-    from ..intake.validate import cross_sector_duplicates, output_columns, validate_file
+    from ..intake.registries import read_gazetteer, read_partners
+    from ..intake.validate import cross_sector_duplicates, output_columns, scale_warnings, validate_file
     from ..model.merge import merge, write_rows_csv
 
     plan = workspace_plan(root)
@@ -43,6 +43,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
                                    gazetteer[country] if gazetteer else None)
         results.append((path, result))
     cross_sector_duplicates([r for _, r in results])
+    scale_warnings([r for _, r in results], plan)
     frames, subs = [], []
     for path, result in results:
         sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
@@ -80,7 +81,7 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
 
     from ..intake.checks import Registry
     from ..intake.funding import validate_funding as check
-    from ..intake.read import read_partners
+    from ..intake.registries import read_partners
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
@@ -107,7 +108,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
 
     from ..intake.checks import Registry, Result
     from ..intake.progress import output_columns, read_key_figures, validate_progress
-    from ..intake.read import read_gazetteer, read_partners
+    from ..intake.registries import read_gazetteer, read_partners
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))

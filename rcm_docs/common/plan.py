@@ -12,13 +12,12 @@ import jsonschema
 import pycountry
 import yaml
 
+# Organisation types national by nature (Grand Bargain). Faith-based, Red Cross/Red Crescent and academic
+# partners are national or international case by case: partners.csv says so in its scope column.
 DEFAULT_LOCAL_ACTOR_TYPES = (
     "NNGO",
     "Refugee-led organisation",
     "Civil society",
-    "Faith-based organisation",
-    "Red Cross/Red Crescent",
-    "Academia",
     "Government",
 )
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import STRUCTURE, Column, Reason, Severity, header_lookup, normalise_header, severity
+from .numbers import COMMA, DOT, parse_column, suggest
 from .read import EmptyFile, RawTable, ReadError, RefusedFile, column_letter, read_submission
 
 
@@ -71,9 +72,13 @@ class Registry:
 
     def __init__(self, partners: pd.DataFrame):
         self.types: dict[str, str] = {}
+        self.countries: dict[str, set[str]] = {}  # where a partner is registered; none listed: anywhere
         self._lookup: dict[str, str] = {}
-        for org, acronym, kind in zip(partners["organisation"], partners["acronym"], partners["type"]):
+        listed = partners["countries"] if "countries" in partners else [""] * len(partners)
+        for org, acronym, kind, where in zip(partners["organisation"], partners["acronym"], partners["type"], listed):
             self.types[org] = kind
+            if where:
+                self.countries[org] = set(where.split())
             self._lookup[_key(org)] = org
             if isinstance(acronym, str) and acronym.strip():
                 self._lookup.setdefault(_key(acronym), org)
@@ -105,24 +110,51 @@ def _texts(values: pd.Series) -> pd.Series:
     return values.map(_text)
 
 
-def _parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """-> (numbers, blank mask, bad mask). Numbers stored as text parse; '1,200' does not."""
-    values = values.map(lambda v: None if isinstance(v, bool) else v) if values.map(type).eq(bool).any() else values
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    missing = numbers.isna()
-    text = _texts(values[missing])
-    blank = pd.Series(False, index=values.index)
-    blank[missing] = text == ""
-    numbers[missing] = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
-    bad = ~blank & numbers.isna()
-    return numbers, blank, bad
+def number_hint(raw: RawTable) -> str | None:
+    """The file's own evidence of its decimal mark: Excel writes ';'-separated CSV where ',' is the decimal
+    mark. A ',' file says nothing (some tools write ',' whatever the locale)."""
+    return COMMA if raw.delimiter == ";" else None
 
 
-def _number_fix(value: str) -> str:
-    cleaned = re.sub(r"[^\d.\-]", "", value.replace(",", ""))
-    if cleaned and re.fullmatch(r"-?\d+(\.\d+)?", cleaned) and cleaned != value:
-        return f"write the number alone, without currency, units or thousands separators: did you mean {cleaned}?"
+def _not_a_number(v) -> str:
+    if isinstance(v, bool):
+        return f"{v} is a yes/no value, not a number"
+    text = _text(v)
+    if re.fullmatch(r"[-+]?\d[\d.,]*[eE][-+]?\d+", text):
+        return f"{text!r} is in scientific notation, which Excel rounds when it saves text"
+    return f"{text!r} is not a number"
+
+
+def number_fix(v, convention: str | None, plain_decimals: int | None = None) -> str:
+    if re.search(r"[eE][-+]?\d+$", _text(v)):
+        return "format the column as Number (not General) in Excel, type the full number and save again"
+    readings = {suggest(_text(v), c) for c in ([convention] if convention else [DOT, COMMA])} - {""}
+    if len(readings) == 2 and plain_decimals is not None and plain_decimals < 3:
+        readings = {max(readings, key=lambda r: abs(float(r)))}  # 'about 1,200' USD or people: 1200, as in parse_column
+    plain = readings.pop() if len(readings) == 1 and not isinstance(v, bool) else ""
+    if plain and plain != _text(v):
+        return f"write the number alone, without currency, units or thousands separators: did you mean {plain}?"
     return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
+
+
+def read_numbers(series: pd.Series, name: str, report, hint: str | None, currency: str | None = None,
+                 whole: bool = False) -> tuple[pd.Series, pd.Series]:
+    """A column of numbers read exactly in the submitter's locale -> (numbers, blank mask); every cell that is
+    not a number, whose value depends on a convention the file does not settle, or that is written in another
+    currency than `currency` (None: no currency at all) is reported. Never a different value."""
+    decimals = 0 if whole else 2 if currency else None
+    p = parse_column(series, hint, decimals)
+    report(p.bad, name, Reason.NOT_A_NUMBER, lambda v, _: _not_a_number(v), lambda v, _: number_fix(v, p.convention, decimals))
+    report(p.ambiguous, name, Reason.AMBIGUOUS_NUMBER, lambda v, _: f"{_text(v)!r} cannot be read for sure: {p.message}",
+           lambda v, _: f"write it without thousands separators ({suggest(_text(v), DOT)} or {suggest(_text(v), COMMA)}, "
+                        "whichever is meant), with '.' for decimals")
+    foreign = (p.currency != "") & (p.currency != (currency or ""))
+    report(foreign, name, Reason.NOT_A_NUMBER,
+           lambda v, pos: f"{_text(v)!r} is written in {p.currency.iat[pos]}"
+           + (f", but {name} is in {currency}" if currency else ", but this column counts people or things, not money"),
+           lambda v, _: (f"convert the amount to {currency} and write the number alone" if currency
+                         else "write the number alone"))
+    return p.numbers.where(~foreign), p.blank
 
 
 class _Checker:
@@ -207,8 +239,7 @@ def typed_cells(chk, where: dict[str, int], cols: tuple[Column, ...]):
     for col in (c for c in cols if c.name in where):
         series = frame[where[col.name]]
         if col.kind == "number":
-            numbers, blank, bad = _parse_numbers(series)
-            report(bad, col.name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a number", lambda v, _: _number_fix(_text(v)))
+            numbers, blank = read_numbers(series, col.name, report, number_hint(raw), whole=col.name != "value")
             report(numbers < 0, col.name, Reason.NEGATIVE, "people and figures cannot be negative", "enter zero or a positive number")
             data[col.name] = numbers
         else:

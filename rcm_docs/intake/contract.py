@@ -152,13 +152,19 @@ class Reason(str, Enum):
     REACHED_BREAKDOWN_MISMATCH = "reached-breakdown-mismatch"
     NOT_A_DATE = "not-a-date"
     SECTOR_MISMATCH = "sector-mismatch"
+    AMBIGUOUS_NUMBER = "ambiguous-number"
+    UNKNOWN_INDICATOR = "unknown-indicator"
+    UNKNOWN_OBJECTIVE = "unknown-objective"
+    SCALE = "off-by-a-factor"
+    PARTNER_NOT_REGISTERED_HERE = "partner-not-registered-in-country"
 
 
 STRUCTURE = {
     Reason.UNREADABLE, Reason.REFUSED, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
     Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
 }
-WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS}
+WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS,
+            Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE}
 
 # What each reason means, in the submitter's terms: the rule's title in reports.
 TITLES = {
@@ -189,6 +195,11 @@ TITLES = {
     Reason.REACHED_BREAKDOWN_MISMATCH: "people reached by population group differ from people reached",
     Reason.NOT_A_DATE: "not a date (YYYY-MM-DD)",
     Reason.SECTOR_MISMATCH: "sector column disagrees with the file name",
+    Reason.AMBIGUOUS_NUMBER: "number whose thousands and decimal marks the file does not settle",
+    Reason.UNKNOWN_INDICATOR: "indicator not in the sector's indicator framework",
+    Reason.UNKNOWN_OBJECTIVE: "objective not among the sector's objectives",
+    Reason.SCALE: "whole file far off the plan's other files (a factor of 1,000?)",
+    Reason.PARTNER_NOT_REGISTERED_HERE: "partner appeals in a country where it is not registered",
 }
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.plan import Plan
-from .checks import Problem, Registry, Result, _parse_numbers, _texts, open_table
+from .checks import Registry, Result, _texts, number_hint, open_table, read_numbers
 from .contract import FUNDING_COLUMNS, Reason
 
 STATUSES = ("pledged", "committed", "paid")
@@ -29,13 +29,11 @@ def validate_funding(path, plan: Plan, registry: Registry, display: str) -> Resu
     def report(mask, col, reason, message, fix):
         for pos in np.flatnonzero(np.asarray(mask)):
             v = frame.iat[pos, where[col]]
-            problems.append(Problem(display, raw.sheet, int(rownum[pos]), raw.headers[where[col]],
-                                    raw.cell_ref(int(rownum[pos]), where[col]), str(v), reason,
-                                    message(v) if callable(message) else message, fix(v) if callable(fix) else fix, where[col]))
+            chk.add(reason, message(v, pos) if callable(message) else message, fix(v, pos) if callable(fix) else fix,
+                    int(rownum[pos]), where[col], v)
 
     text = {c: _texts(frame[where[c]]) for c in where if c != "amount_usd"}
-    amount, blank, bad = _parse_numbers(frame[where["amount_usd"]])
-    report(bad, "amount_usd", Reason.NOT_A_NUMBER, lambda v: f"{v!r} is not a number", "enter the amount in USD as a plain number")
+    amount, blank = read_numbers(frame[where["amount_usd"]], "amount_usd", report, number_hint(raw), "USD")
     report(blank, "amount_usd", Reason.MISSING_VALUE, "the contribution has no amount", "enter the amount in USD")
     report(amount < 0, "amount_usd", Reason.NEGATIVE, "a contribution cannot be negative",
            "record refunds or cancellations by correcting the original row")
@@ -43,25 +41,25 @@ def validate_funding(path, plan: Plan, registry: Registry, display: str) -> Resu
         report(text[col] == "", col, Reason.MISSING_VALUE, f"{col} is empty", f"enter the {col}")
     org = text["organisation"].map(lambda s: registry.resolve(s) if s else "")
     report(org.isna(), "organisation", Reason.UNKNOWN_ORGANISATION,
-           lambda v: f"{v!r} (the recipient) is not in the partner registry",
-           lambda v: (f'did you mean "{s}"? ' if (s := registry.suggest(str(v))) else "") + "use the name or acronym as in partners.csv")
+           lambda v, _: f"{v!r} (the recipient) is not in the partner registry",
+           lambda v, _: (f'did you mean "{s}"? ' if (s := registry.suggest(str(v))) else "") + "use the name or acronym as in partners.csv")
     country = text["country"].str.upper().where(text["country"].str.lower() != "regional", "regional")
     report((text["country"] != "") & ~country.isin(plan.country_codes + ["regional"]), "country", Reason.COUNTRY_MISMATCH,
-           lambda v: f"{v!r} is not a country of the plan", f"use an ISO3 code of the plan ({', '.join(plan.country_codes)}) or 'regional'")
+           lambda v, _: f"{v!r} is not a country of the plan", f"use an ISO3 code of the plan ({', '.join(plan.country_codes)}) or 'regional'")
     sector = text.get("sector", pd.Series("", index=frame.index))
     canonical = {s.casefold(): s for s in plan.sector_codes}
     if "sector" in where:
         report((sector != "") & ~sector.str.casefold().isin(canonical), "sector", Reason.SECTOR_MISMATCH,
-               lambda v: f"{v!r} is not a sector code of the plan",
+               lambda v, _: f"{v!r} is not a sector code of the plan",
                f"use a sector code ({', '.join(plan.sector_codes)}), or leave it empty for unearmarked funding")
     status = text["status"].str.lower()
     report((status != "") & ~status.isin(STATUSES), "status", Reason.MISSING_VALUE,
-           lambda v: f"{v!r} is not a funding status",
-           lambda v: (f'did you mean "{m[0]}"? ' if (m := difflib.get_close_matches(str(v).lower(), STATUSES, n=1)) else "")
+           lambda v, _: f"{v!r} is not a funding status",
+           lambda v, _: (f'did you mean "{m[0]}"? ' if (m := difflib.get_close_matches(str(v).lower(), STATUSES, n=1)) else "")
            + "use pledged, committed or paid")
     if "date" in where:
         dates = pd.to_datetime(text["date"], errors="coerce", format="ISO8601")
-        report((text["date"] != "") & dates.isna(), "date", Reason.NOT_A_NUMBER, lambda v: f"{v!r} is not a date",
+        report((text["date"] != "") & dates.isna(), "date", Reason.NOT_A_NUMBER, lambda v, _: f"{v!r} is not a date",
                "write the date as YYYY-MM-DD")
     if any(p.severity.value == "error" for p in problems):
         return Result(display, "", "funding", pd.DataFrame(), problems, len(raw.rows))

@@ -24,6 +24,7 @@ class RawTable:
     rows: list[list]  # data cells, one list per row, padded to len(headers)
     row_numbers: list[int]  # 1-based Excel row or CSV line of each data row
     overflow: list[tuple[int, int, object]] = None  # (row, column index, value) of cells right of the header
+    delimiter: str | None = None  # a CSV's; ';' is what Excel writes where ',' is the decimal mark
 
     def cell_ref(self, row_number: int, col_index: int) -> str:
         """'D14' in a workbook, 'line 14, column 4' in a text file."""
@@ -130,7 +131,9 @@ def read_csv(path: str | Path, known: set[str]) -> RawTable:
                 line = reader.line_num + 1
     except csv.Error as e:
         raise ReadError(f"{path}: line {reader.line_num}: not valid CSV ({e})") from None
-    return _table(path, None, grid, numbers, known)
+    table = _table(path, None, grid, numbers, known)
+    table.delimiter = delimiter
+    return table
 
 
 PREFERRED_SHEETS = ("submission", "data", "activities", "planning")
@@ -189,86 +192,3 @@ def read_submission(path: str | Path, known: set[str], max_bytes: int | None = N
     return table
 
 
-class RegistryError(Exception):
-    """partners.csv or population.csv breaks its contract: every problem, one per line."""
-
-
-def _read_registry_csv(path: str | Path, required: list[str]) -> tuple[list[dict], list[int]]:
-    path = Path(path)
-    if not path.exists():
-        raise RegistryError(f"{path}: not found; the workspace needs it (columns: {', '.join(required)})")
-    names = {normalise_header(c): c for c in required + ["acronym"]}
-    table = read_csv(path, set(names))
-    headers = [names.get(normalise_header(h), normalise_header(h)) for h in table.headers]
-    missing = [c for c in required if c not in headers]
-    if missing:
-        raise RegistryError(f"{path}: line {table.header_row}: missing column(s) {', '.join(missing)}")
-    rows = [{h: (str(v).strip() if v is not None else "") for h, v in zip(headers, r)} for r in table.rows]
-    return rows, table.row_numbers
-
-
-def read_partners(path: str | Path):
-    """The partner registry as a DataFrame (organisation, acronym, type); duplicates and blanks refused."""
-    import pandas as pd
-
-    rows, lines = _read_registry_csv(path, ["organisation", "type"])
-    problems, seen = [], {}
-    for row, line in zip(rows, lines):
-        org = row["organisation"]
-        if not org:
-            problems.append(f"{path}: line {line}, column organisation: empty; give the organisation's full name")
-        elif org.casefold() in seen:
-            problems.append(f"{path}: line {line}, column organisation: {org!r} is already on line {seen[org.casefold()]}; keep one")
-        else:
-            seen[org.casefold()] = line
-        if not row["type"]:
-            problems.append(f"{path}: line {line}, column type: empty for {org!r}; give its type (UN, INGO, NNGO, ...)")
-    if problems:
-        raise RegistryError("\n".join(problems))
-    return pd.DataFrame({"organisation": [r["organisation"] for r in rows], "acronym": [r.get("acronym", "") for r in rows],
-                         "type": [r["type"] for r in rows]})
-
-
-def read_population(path: str | Path, countries: list[str], groups: list[str]):
-    """Planning figures per country and population group; unknown codes and bad numbers refused."""
-    import pandas as pd
-
-    rows, lines = _read_registry_csv(path, ["country", "population_group", "current", "planned"])
-    problems, out = [], []
-    for row, line in zip(rows, lines):
-        if row["country"] not in countries:
-            problems.append(f"{path}: line {line}, column country: {row['country']!r} is not a country of the plan ({', '.join(countries)})")
-        if row["population_group"] not in groups:
-            problems.append(f"{path}: line {line}, column population_group: {row['population_group']!r} is not a population group of the plan ({', '.join(groups)})")
-        nums = {}
-        for col in ("current", "planned"):
-            try:
-                nums[col] = float(row[col]) if row[col] else 0.0
-                if nums[col] < 0:
-                    raise ValueError
-            except ValueError:
-                problems.append(f"{path}: line {line}, column {col}: {row[col]!r} is not a whole, non-negative number of people")
-        out.append({"country": row["country"], "population_group": row["population_group"], **nums})
-    if problems:
-        raise RegistryError("\n".join(problems))
-    return pd.DataFrame(out, columns=["country", "population_group", "current", "planned"])
-
-
-def read_gazetteer(path: str | Path, countries: list[str]) -> dict[str, dict[str, str]] | None:
-    """Optional inputs/gazetteer.csv (country, admin1): per country, folded name -> name as written.
-    None when the workspace has none, and then admin1 is not checked."""
-    import re
-
-    path = Path(path)
-    if not path.exists():
-        return None
-    rows, lines = _read_registry_csv(path, ["country", "admin1"])
-    problems = [f"{path}: line {line}, column country: {r['country']!r} is not a country of the plan"
-                for r, line in zip(rows, lines) if r["country"] not in countries]
-    if problems:
-        raise RegistryError("\n".join(problems))
-    out: dict[str, dict[str, str]] = {c: {} for c in countries}
-    for r in rows:
-        if r["admin1"]:
-            out[r["country"]][re.sub(r"\s+", " ", r["admin1"]).strip().casefold()] = r["admin1"]
-    return out

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.plan import Plan
-from .checks import Problem, Registry, Result, _Checker, _key, _number_fix, _parse_numbers, _text, _texts, map_headers
+from .checks import Problem, Registry, Result, _Checker, _key, _text, _texts, map_headers, number_hint, read_numbers
 from .contract import NATIONAL_AREAS, SEX_AGE, Column, Reason, Severity, columns_for, header_lookup, target_column
 from .read import EmptyFile, RawTable, ReadError, RefusedFile, read_submission
 
@@ -42,8 +42,8 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
         col = by_name[name]
         series = frame[i] if n else pd.Series([], dtype=object)
         if col.kind == "number":
-            numbers, blank, bad = _parse_numbers(series)
-            report(bad, name, Reason.NOT_A_NUMBER, lambda v, _: f"{_text(v)!r} is not a number", lambda v, _: _number_fix(_text(v)))
+            numbers, blank = read_numbers(series, name, report, number_hint(raw), "USD" if name.endswith("_usd") else None,
+                                         whole=not name.endswith("_usd"))
             report(numbers < 0, name, Reason.NEGATIVE, "amounts and targets cannot be negative",
                    "enter zero or a positive number")
             if name == "budget_usd":
@@ -70,6 +70,11 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                lambda v, _: (f'did you mean "{s}"? ' if (s := registry.suggest(_text(v))) else "")
                + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
         data["organisation"] = resolved.fillna(data["organisation"])
+        elsewhere = resolved.map(lambda o: bool(o) and o in registry.countries and country not in registry.countries[o])
+        report(elsewhere & ~resolved.duplicated(), "organisation", Reason.PARTNER_NOT_REGISTERED_HERE,
+               lambda v, pos: f"{resolved.iat[pos]} is registered in {', '.join(sorted(registry.countries[resolved.iat[pos]]))}, "
+                              f"not in {country}",
+               "check that the organisation appeals here, or ask the coordinator to add the country to partners.csv")
 
     if admin1 is not None and "admin1" in data:
         known_area = data["admin1"].map(lambda a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1)
@@ -115,14 +120,17 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
             report(wrong, name, reason, lambda v, _, e=expected: f"{_text(v)!r} but the file's {what} says {e!r}",
                    f"move the file to the right {what}, or correct the {name} column")
 
-    key = [k for k in ("organisation", "activity", "indicator", "admin1") if k in data]
-    if len(key) == 4 and n:
+    # The same activity may serve two objectives (camps and urban) or run through two implementing partners
+    # in one area: a duplicate repeats every one of these.
+    key = [k for k in ("organisation", "objective", "activity", "indicator", "admin1", "implementing_partner") if k in data]
+    if {"organisation", "activity", "indicator", "admin1"} <= set(key) and n:
         keys = pd.DataFrame({k: data[k].str.casefold() for k in key})
         dup = keys.duplicated(keep="first")
         first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
+        same = ", ".join(k.replace("_", " ") for k in key[:-1]) + " and " + key[-1].replace("_", " ")
         report(dup, "activity", Reason.DUPLICATE_ROW,
-               lambda v, pos: f"same organisation, activity, indicator and admin1 as row {rownum[first.iat[pos]]}",
-               "merge the two rows into one, or make the activity or location distinct")
+               lambda v, pos: f"same {same} as row {rownum[first.iat[pos]]}",
+               "merge the two rows into one, or make the objective, activity, location or implementing partner distinct")
 
     problems = chk.problems
     has_error = any(p.severity is Severity.ERROR for p in problems)
@@ -197,3 +205,33 @@ def cross_sector_duplicates(results: list[Result]) -> None:
                                           "keep the activity, and its budget, in one sector only"))
             first.setdefault(k, (r.file, int(row)))
 
+
+
+SCALE_FACTOR = 300  # sectors differ tenfold in cost per person; a file 300x off its peers was read in the wrong unit
+
+
+def scale_warnings(results: list[Result], plan: Plan) -> None:
+    """Warn on a whole file whose requirement per person targeted is about a thousand times (or a thousandth
+    of) the median of the country's other sector files: '125.000' read as 125 in every row, or budgets
+    typed in thousands. Needs three files with people targeted to compare with."""
+    targets = [target_column(g.code) for g in plan.population_groups]
+    cost = {}
+    for r in results:
+        if not r.rows.empty:
+            people = r.rows.reindex(columns=targets).fillna(0).to_numpy().sum()
+            if people > 0 and r.rows["budget_usd"].sum() > 0:
+                cost[r.file] = r.rows["budget_usd"].sum() / people
+    for r in results:
+        others = sorted(v for f, v in cost.items() if f != r.file)
+        if r.file not in cost or len(others) < 2:
+            continue
+        median = others[len(others) // 2] if len(others) % 2 else (others[len(others) // 2 - 1] + others[len(others) // 2]) / 2
+        factor = cost[r.file] / median
+        if factor >= SCALE_FACTOR or factor <= 1 / SCALE_FACTOR:
+            how = f"{factor:,.0f} times" if factor > 1 else f"1/{1 / factor:,.0f} of"
+            r.problems.append(Problem(
+                r.file, None, None, "budget_usd", None, f"{cost[r.file]:,.2f} USD per person", Reason.SCALE,
+                f"the file's requirement per person targeted ({cost[r.file]:,.2f} USD) is {how} the median of the "
+                f"country's other sector files ({median:,.2f} USD)",
+                "check that amounts are in USD, not in thousands, and that '.' or ',' were read as you meant; "
+                "leave it if the sector really is this different"))

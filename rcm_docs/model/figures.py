@@ -40,9 +40,23 @@ def consolidate(rows: pd.DataFrame, groups: list[str]) -> tuple[pd.DataFrame, pd
     return by_sector.reindex(columns=cols).fillna(0), total
 
 
+def local_actors(plan: Plan, partners: pd.DataFrame) -> set[str]:
+    """National and local actors as the Grand Bargain defines them: a partner whose registry scope is
+    national, or, where the registry gives no scope, whose type is national by nature (plan.local_actor_types:
+    national NGOs, refugee-led organisations, civil society, authorities). Faith-based and Red Cross/Red
+    Crescent partners count only with scope national: a national society, not IFRC; a local church, not
+    an international network. UN agencies and international NGOs never count."""
+    scope = partners["scope"] if "scope" in partners else pd.Series("", index=partners.index)
+    local = (scope == "national") | ((scope == "") & partners["type"].isin(plan.local_actor_types))
+    return set(partners.loc[local, "organisation"])
+
+
 def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd.DataFrame,
-                    partner_types: dict[str, str]) -> dict:
-    """Every figure of one country's chapter, as plain data (JSON-ready)."""
+                    partner_types: dict[str, str], local: set[str] | None = None) -> dict:
+    """Every figure of one country's chapter, as plain data (JSON-ready). local: local_actors(); by default
+    the partners whose type is national by nature."""
+    if local is None:
+        local = {org for org, t in partner_types.items() if t in plan.local_actor_types}
     groups = [g.code for g in plan.population_groups]
     tcols = [target_column(g) for g in groups]
     by_sector_people, total_people = consolidate(rows, groups)
@@ -83,6 +97,7 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         "partner_annex": annex,
         "submissions": sorted(rows["source_file"].unique().tolist()) if not rows.empty else [],
         "activities": int(len(rows)),
+        "local_actors": sorted(p["organisation"] for p in annex if p["organisation"] in local),
     }
     return _totals(plan, fig)
 
@@ -107,9 +122,9 @@ def _totals(plan: Plan, fig: dict) -> dict:
     fig["org_types"] = sorted(types.values(), key=lambda t: (-t["requirements"], t["type"]))
     for t in fig["org_types"]:
         t["share"] = t["requirements"] / fig["requirements"] if fig["requirements"] else 0.0
-    local = set(plan.local_actor_types)
-    fig["local_requirements"] = _money(sum(t["requirements"] for t in fig["org_types"] if t["type"] in local))
-    fig["local_partners"] = sum(t["partners"] for t in fig["org_types"] if t["type"] in local)
+    local = set(fig["local_actors"])
+    fig["local_requirements"] = _money(sum(p["total"] for p in fig["partner_annex"] if p["organisation"] in local))
+    fig["local_partners"] = len(local)
     fig["local_share"] = fig["local_requirements"] / fig["requirements"] if fig["requirements"] else 0.0
     fig["partner_annex"] = sorted(fig["partner_annex"], key=lambda p: (-p["total"], p["organisation"]))
     fig["sectors_submitted"] = sum(1 for s in fig["sectors"] if s["submitted"])
@@ -152,6 +167,7 @@ def regional_figures(plan: Plan, countries: list[dict]) -> dict:
         "partner_annex": list(annex.values()),
         "submissions": sorted(f for c in countries for f in c["submissions"]),
         "activities": sum(c["activities"] for c in countries),
+        "local_actors": sorted(set().union(*(c.get("local_actors", []) for c in countries))),
         "countries": [{"code": c["code"], "name": c["name"], "requirements": c["requirements"], "partners": c["partners"],
                        "targeted": c["targeted"], "population_planned": c["population_planned"],
                        "by_sector": {s["code"]: s["requirements"] for s in c["sectors"]}} for c in countries],
