@@ -65,7 +65,7 @@ def planned_jobs(snake: list[str], ws: Path) -> list[str]:
         m = re.match(r"(?:local)?rule (\w+):", block)
         if m:
             wc = re.search(r"^    wildcards: (.*)$", block, flags=re.M)
-            workers.append(f"{m.group(1)}[{wc.group(1)}]" if wc else m.group(1))
+            jobs.append(f"{m.group(1)}[{wc.group(1)}]" if wc else m.group(1))
     return sorted(jobs)
 
 
@@ -120,7 +120,7 @@ def naive_floor(ws: Path) -> dict:
     import typst
 
     from rcm_docs.documents.pandoc import PANDOC_FROM
-from rcm_docs.documents.pdf import end_embedded_expressions
+    from rcm_docs.documents.pdf import end_embedded_expressions
     from rcm_docs.documents.typeset import font_dirs
 
     build = ws / "build"
