@@ -45,6 +45,23 @@ class Code:
     code: str
     name: str
     host_community: bool = False
+    kind: str = ""  # population groups: refugees, asylum_seekers, migrants, returnees, stateless, host_community, other
+
+
+@dataclass(frozen=True)
+class Objective:
+    code: str
+    text: str
+    serves: tuple[str, ...] = ()  # a sector objective's strategic objectives
+
+
+# How a population group's kind is named in running text (the plan's own words come first).
+KIND_WORDS = {"refugees": "refugees", "asylum_seekers": "asylum-seekers", "migrants": "migrants",
+              "returnees": "returnees", "stateless": "stateless people"}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,23 @@ class Plan:
     local_actor_types: tuple[str, ...] = field(default=DEFAULT_LOCAL_ACTOR_TYPES)
     max_file_mb: float = 50
     audiences: dict = field(default_factory=lambda: dict(DEFAULT_AUDIENCES))
+    population_label: str = ""
+    objectives: tuple[Objective, ...] = ()
+    sector_objectives: dict = field(default_factory=dict)  # sector code -> tuple[Objective, ...]
+    coordination: dict = field(default_factory=dict)  # ISO3 or 'regional' -> the plan.yaml mapping
+    contacts: tuple[dict, ...] = ()
+
+    @property
+    def population_words(self) -> str:
+        """The whole population the plan serves, in running text: the plan's label, else its groups' kinds,
+        else its groups' own names ('refugees and asylum-seekers'). Never another plan's words."""
+        if self.population_label:
+            return self.population_label
+        groups = [g for g in self.population_groups if not g.host_community]
+        kinds = list(dict.fromkeys(g.kind for g in groups))
+        if groups and all(k in KIND_WORDS for k in kinds):
+            return _and([KIND_WORDS[k] for k in kinds])
+        return _and(list(dict.fromkeys(g.name[0].lower() + g.name[1:] for g in groups))) if groups else "people"
 
     @property
     def max_file_bytes(self) -> int:
@@ -95,6 +129,7 @@ class Plan:
             "sectors": [vars(s) for s in self.sectors],
             "population_groups": [vars(g) for g in self.population_groups],
             "local_actor_types": list(self.local_actor_types),
+            "population_words": self.population_words,
         }
 
 
@@ -148,6 +183,7 @@ def parse_plan(data: object) -> Plan:
         for code in names:
             if code not in data["countries"]:
                 problems.append(f"country_names.{code}: {code!r} is not in countries")
+        problems += _cross_references(data)
     if problems:
         raise PlanError("plan.yaml is not valid:\n" + "\n".join(f"  - {p}" for p in problems))
     start, end = _date(data["period"]["start"], "period.start"), _date(data["period"]["end"], "period.end")
@@ -165,12 +201,47 @@ def parse_plan(data: object) -> Plan:
         countries=tuple(Code(c, names.get(c) or country_name(c)) for c in data["countries"]),
         sectors=tuple(Code(s["code"], s["name"]) for s in data["sectors"]),
         population_groups=tuple(
-            Code(g["code"], g["name"], bool(g.get("host_community", False))) for g in data["population_groups"]
+            Code(g["code"], g["name"], bool(g.get("host_community", False)) or g.get("kind") == "host_community",
+                 g.get("kind", "host_community" if g.get("host_community") else ""))
+            for g in data["population_groups"]
         ),
         local_actor_types=tuple(data.get("local_actor_types", DEFAULT_LOCAL_ACTOR_TYPES)),
         max_file_mb=data.get("max_file_mb", 50),
         audiences=data.get("audiences", DEFAULT_AUDIENCES),
+        population_label=data.get("population_label", ""),
+        objectives=tuple(_objective(o, f"SO{i}") for i, o in enumerate(data.get("objectives", []), start=1)),
+        sector_objectives={s["code"]: tuple(_objective(o, f"{s['code']}{i}") for i, o in enumerate(s["objectives"], start=1))
+                           for s in data["sectors"] if s.get("objectives")},
+        coordination=data.get("coordination", {}),
+        contacts=tuple(data.get("contacts", [])),
     )
+
+
+def _objective(o: dict, default_code: str) -> Objective:
+    return Objective(o.get("code", default_code), o["text"].strip(), tuple(o.get("serves", [])))
+
+
+def _cross_references(data: dict) -> list[str]:
+    """Codes that must name something the plan defines: objectives served, coordination's countries and sectors."""
+    problems = []
+    strategic = [o.get("code", f"SO{i}") for i, o in enumerate(data.get("objectives", []), start=1)]
+    sectors = [s["code"] for s in data["sectors"]]
+    for i, s in enumerate(data["sectors"]):
+        for j, o in enumerate(s.get("objectives", [])):
+            for code in o.get("serves", []):
+                if code not in strategic:
+                    problems.append(f"sectors[{i}].objectives[{j}].serves: {code!r} is not a strategic objective code "
+                                    f"({', '.join(strategic) or 'the plan lists none under objectives'})")
+    for key, c in data.get("coordination", {}).items():
+        if key != "regional" and key not in data["countries"]:
+            problems.append(f"coordination.{key}: {key!r} is not in countries")
+        for code in c.get("hrp_clusters", {}):
+            if code not in sectors:
+                problems.append(f"coordination.{key}.hrp_clusters.{code}: {code!r} is not a sector code ({', '.join(sectors)})")
+    for i, c in enumerate(data.get("contacts", [])):
+        if c.get("country") not in (None, "regional") and c["country"] not in data["countries"]:
+            problems.append(f"contacts[{i}].country: {c['country']!r} is not in countries")
+    return problems
 
 
 def load_plan(path: str | Path) -> Plan:
