@@ -10,7 +10,8 @@ from .steps import gate, write_json
 
 
 def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
-    from ..intake.registries import read_partners, read_population
+    from ..intake.framework import read_indicators, read_needs
+    from ..intake.registries import read_gazetteer, read_partners, read_population
     from ..model.figures import country_figures as compute
     from ..model.figures import local_actors
     from ..model.merge import read_rows_csv
@@ -22,8 +23,10 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
     population = read_population(Path(root) / "inputs" / "population.csv", plan.country_codes,
                                  [g.code for g in plan.population_groups])
     rows = read_rows_csv(rows_csv)
+    inputs = Path(root) / "inputs"
+    needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.country_codes))
     fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])),
-                  local_actors(plan, partners))
+                  local_actors(plan, partners), needs, read_indicators(inputs / "indicators.csv", plan))
     fig["incomplete"] = incomplete
     write_json(out_json, fig)
     return fig
@@ -57,18 +60,16 @@ def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_i
 
 def _funding_rows(path):
     """Validated contributions as written by validate_funding: text columns as text, amounts as numbers."""
-    import pandas as pd
+    from ..model.merge import read_table_csv
 
-    rows = pd.read_csv(path, keep_default_na=False, dtype=str)
-    rows["amount_usd"] = pd.to_numeric(rows["amount_usd"], errors="coerce")
-    return rows
+    return read_table_csv(path, ("amount_usd",))
 
 
 def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete):
     """What every document's sitrep figures share: the gate, funding by the end of the period, key figures."""
     import calendar
 
-    import pandas as pd
+    from ..model.merge import read_table_csv
 
     plan = workspace_plan(root)
     incomplete = gate([json.loads(Path(status_json).read_text()), json.loads(Path(funding_status_json).read_text())],
@@ -77,20 +78,20 @@ def _sitrep_inputs(root, period, status_json, funding_rows_csv, funding_status_j
     period_end = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
     funding = _funding_rows(funding_rows_csv)
     funding = funding[(funding["date"] == "") | (funding["date"].str[:10] <= period_end)]
-    keyfigs = pd.read_csv(figures_csv, keep_default_na=False, dtype=str)
+    keyfigs = read_table_csv(figures_csv)
     return plan, incomplete, period_end, funding, keyfigs
 
 
 def _history(figures_csv, period: str, doc: str) -> list[dict]:
     """Each key figure of the document over the reporting periods up to this one (for the trend chart)."""
-    import pandas as pd
+    from ..model.merge import read_table_csv
 
     out = []
     for path in sorted(Path(figures_csv).parent.glob("*.figures.csv")):
         p = path.name.split(".")[0]
         if p > period:
             continue
-        df = pd.read_csv(path, keep_default_na=False, dtype=str)
+        df = read_table_csv(path)
         for r in df[df["country"].str.lower() == doc.lower()].to_dict("records") if not df.empty else []:
             out.append({"period": p, "figure": r["figure"], "value": float(r["value"])})
     return out
@@ -111,16 +112,12 @@ def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, statu
                    funding_status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
     """One country's sitrep figures for one period: reached against targets (consolidated, never summed
     across sectors), funding received by the end of the period, the key figures with their sources."""
-    import pandas as pd
-
+    from ..model.merge import read_table_csv
     from ..model.progress import progress_figures
 
     plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
-    rows = pd.read_csv(rows_csv, keep_default_na=False, dtype=str)
-    for c in rows.columns:
-        if c == "reached" or c.startswith("reached_"):
-            rows[c] = pd.to_numeric(rows[c].replace("", None), errors="coerce")
+    rows = read_table_csv(rows_csv, ("reached", "reached_*"))
     fig = json.loads(Path(figures_json).read_text())
     data = _sitrep_doc(plan, country, fig, progress_figures(plan, country, rows, fig), funding, keyfigs, period,
                        period_end, int((rows["country"] == country).sum()), incomplete,

@@ -17,5 +17,5 @@ def merge_plan(root, rows_csvs: list, status_jsons: list, out_csv, out_xlsx, all
     statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
     gate(statuses, allow_incomplete, "The merged plan data")
     rows = merge([read_rows_csv(p) for p in rows_csvs], plan)
-    write_rows_csv(rows, out_csv, safe=True)
+    write_rows_csv(rows, out_csv)
     write_xlsx({"plan_rows": rows}, out_xlsx, plan.epoch)

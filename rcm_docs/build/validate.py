@@ -18,6 +18,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
 
     from ..intake.checks import Problem, Registry, Result
     from ..intake.contract import Reason
+    from ..intake.framework import read_indicators
     from ..intake.registries import read_gazetteer, read_partners
     from ..intake.validate import cross_sector_duplicates, output_columns, scale_warnings, validate_file
     from ..model.merge import merge, write_rows_csv
@@ -25,6 +26,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
     gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -40,7 +42,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
                 f"{sector!r} is not a sector code of the plan", fix)], 0)
         else:
             result = validate_file(path, plan, registry, country, sector, display,
-                                   gazetteer[country] if gazetteer else None)
+                                   gazetteer[country] if gazetteer else None, framework)
         results.append((path, result))
     cross_sector_duplicates([r for _, r in results])
     scale_warnings([r for _, r in results], plan)
@@ -82,6 +84,7 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     from ..intake.checks import Registry
     from ..intake.funding import validate_funding as check
     from ..intake.registries import read_partners
+    from ..model.merge import write_rows_csv
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
@@ -96,7 +99,7 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else pd.DataFrame(
         columns=["donor", "organisation", "organisation_type", "country", "sector", "amount_usd", "status", "date",
                  "source_file", "source_row"])
-    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
+    write_rows_csv(rows, rows_out)
     status = {"country": "funding", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
     write_json(status_out, status)
     return status
@@ -109,6 +112,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     from ..intake.checks import Registry, Result
     from ..intake.progress import output_columns, read_key_figures, validate_progress
     from ..intake.registries import read_gazetteer, read_partners
+    from ..model.merge import write_rows_csv
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
@@ -131,9 +135,9 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
         subs.append(_report(root, reports_dir, path, result, f"reporting period {period}", what))
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
         else pd.DataFrame(columns=output_columns(plan))
-    atomic_write_text(rows_out, rows.to_csv(index=False, lineterminator="\n"))
-    atomic_write_text(figures_out, figures.to_csv(index=False, lineterminator="\n") if not figures.empty
-                      else "country,figure,value,as_of,source,source_file,source_row\n")
+    write_rows_csv(rows, rows_out)
+    write_rows_csv(figures if not figures.empty else pd.DataFrame(
+        columns=["country", "figure", "value", "as_of", "source", "source_file", "source_row"]), figures_out)
     status = {"country": f"sitrep {period}", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
     write_json(status_out, status)
     return status

@@ -10,9 +10,13 @@ import pandas as pd
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Text starting with an apostrophe gets one more, so that undefuse() gives back exactly what was written.
+_ESCAPED = FORMULA_START + ("'",)
+
+
 def defuse(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(_ESCAPED):
         return "'" + value
     return value
 
@@ -23,10 +27,21 @@ def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
             text = s.map(type) == str
-            risky = text & s.where(text, "").str.startswith(FORMULA_START)
+            risky = text & s.where(text, "").str.startswith(_ESCAPED)
             if risky.any():
                 out[col] = s.where(~risky, "'" + s.where(risky, ""))
     return out
+
+
+def undefuse_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The values defuse_frame was given, from a CSV it wrote (text columns read as str)."""
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            s = df[col]
+            quoted = s.map(type).eq(str) & s.where(s.map(type).eq(str), "").str.startswith("'")
+            if quoted.any():
+                df[col] = s.where(~quoted, s.where(quoted, "").str[1:])
+    return df
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, epoch: int) -> None:

@@ -38,6 +38,8 @@ BASE_COLUMNS = (
     Column("boys", "number", False, "People targeted: boys (under 18).", "#targeted+m+children"),
     Column("women", "number", False, "People targeted: women (18 and over).", "#targeted+f+adults"),
     Column("men", "number", False, "People targeted: men (18 and over).", "#targeted+m+adults"),
+    Column("output", "number", False, "Target of an indicator that does not count people, in the indicator's unit.", "#output+num",
+           ("total_output", "output_target")),
     Column("implementing_partner", "text", False, "Implementing partner, where another organisation delivers.", "#org+impl"),
     Column("description", "text", False, "Description of the activity.", "#activity+description"),
     Column("country", "text", False, "ISO3 code of the country; must match the folder the file is in.", "#country+code"),
@@ -157,6 +159,7 @@ class Reason(str, Enum):
     UNKNOWN_OBJECTIVE = "unknown-objective"
     SCALE = "off-by-a-factor"
     PARTNER_NOT_REGISTERED_HERE = "partner-not-registered-in-country"
+    PEOPLE_ON_OUTPUT_INDICATOR = "people-on-output-indicator"
 
 
 STRUCTURE = {
@@ -164,7 +167,7 @@ STRUCTURE = {
     Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
 }
 WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS,
-            Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE}
+            Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE, Reason.PEOPLE_ON_OUTPUT_INDICATOR}
 
 # What each reason means, in the submitter's terms: the rule's title in reports.
 TITLES = {
@@ -200,6 +203,7 @@ TITLES = {
     Reason.UNKNOWN_OBJECTIVE: "objective not among the sector's objectives",
     Reason.SCALE: "whole file far off the plan's other files (a factor of 1,000?)",
     Reason.PARTNER_NOT_REGISTERED_HERE: "partner appeals in a country where it is not registered",
+    Reason.PEOPLE_ON_OUTPUT_INDICATOR: "people targets on an indicator that does not count people (not counted)",
 }
 
 

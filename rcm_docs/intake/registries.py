@@ -68,7 +68,9 @@ def read_population(path: str | Path, countries: list[str], groups: list[str]):
     """Planning figures per country and population group; unknown codes and bad numbers refused."""
     import pandas as pd
 
-    rows, lines = _read_registry_csv(path, ["country", "population_group", "current", "planned"])
+    import datetime as dt
+
+    rows, lines = _read_registry_csv(path, ["country", "population_group", "current", "planned"], ["source", "as_of"])
     problems, out = [], []
     for row, line in zip(rows, lines):
         if row["country"] not in countries:
@@ -83,10 +85,16 @@ def read_population(path: str | Path, countries: list[str], groups: list[str]):
                     raise ValueError
             except ValueError:
                 problems.append(f"{path}: line {line}, column {col}: {row[col]!r} is not a whole, non-negative number of people")
-        out.append({"country": row["country"], "population_group": row["population_group"], **nums})
+        if row.get("as_of"):
+            try:
+                dt.date.fromisoformat(row["as_of"])
+            except ValueError:
+                problems.append(f"{path}: line {line}, column as_of: {row['as_of']!r} is not a date; write it as YYYY-MM-DD")
+        out.append({"country": row["country"], "population_group": row["population_group"], **nums,
+                    "source": row.get("source", ""), "as_of": row.get("as_of", "")})
     if problems:
         raise RegistryError("\n".join(problems))
-    return pd.DataFrame(out, columns=["country", "population_group", "current", "planned"])
+    return pd.DataFrame(out, columns=["country", "population_group", "current", "planned", "source", "as_of"])
 
 
 def read_gazetteer(path: str | Path, countries: list[str]) -> dict[str, dict[str, str]] | None:

@@ -8,13 +8,16 @@ import pandas as pd
 
 from ..common.plan import Plan
 from .checks import Problem, Registry, Result, _Checker, _key, _text, _texts, map_headers, number_hint, read_numbers
+from .framework import Framework, find_objective, suggest_objective
 from .contract import NATIONAL_AREAS, SEX_AGE, Column, Reason, Severity, columns_for, header_lookup, target_column
 from .read import EmptyFile, RawTable, ReadError, RefusedFile, read_submission
 
 
 def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, sector: str,
-                   display: str | None = None, admin1: dict[str, str] | None = None) -> Result:
-    """Check one submission; return typed rows (empty if any error) and every problem found."""
+                   display: str | None = None, admin1: dict[str, str] | None = None,
+                   framework: Framework | None = None) -> Result:
+    """Check one submission; return typed rows (empty if any error) and every problem found. With the plan's
+    indicator framework, indicators must be the sector's and only those counting people count as people."""
     display = display or raw.path
     cols = columns_for(plan)
     by_name: dict[str, Column] = {c.name: c for c in cols}
@@ -75,6 +78,8 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                lambda v, pos: f"{resolved.iat[pos]} is registered in {', '.join(sorted(registry.countries[resolved.iat[pos]]))}, "
                               f"not in {country}",
                "check that the organisation appeals here, or ask the coordinator to add the country to partners.csv")
+
+    _check_framework(data, report, plan, sector, framework)
 
     if admin1 is not None and "admin1" in data:
         known_area = data["admin1"].map(lambda a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1)
@@ -143,12 +148,45 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
 OUTLIER_FACTOR = 50  # a row 50x the file's median budget or target is most often a typo
 OUTLIER_MIN_ROWS = 10
 
-OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd") + SEX_AGE
+OPTIONAL_NUMBERS = ("in_kind_usd", "cva_usd", "output") + SEX_AGE
+
+
+def _check_framework(data: dict, report, plan: Plan, sector: str, framework: Framework | None) -> None:
+    """Objectives and indicators named as the plan names them (by code or text); each row learns whether its
+    indicator counts people, and in what unit it counts otherwise."""
+    objectives = plan.sector_objectives.get(sector)
+    if objectives and "objective" in data:
+        found = data["objective"].map({t: find_objective(objectives, t) for t in pd.unique(data["objective"])})
+        report(found.isna() & (data["objective"] != ""), "objective", Reason.UNKNOWN_OBJECTIVE,
+               lambda v, _: f"{_text(v)!r} is not one of the {plan.sector_name(sector)} objectives in plan.yaml",
+               lambda v, _: (f'did you mean "{m}"? ' if (m := suggest_objective(objectives, _text(v))) else "")
+               + "use one of: " + "; ".join(f"{o.code} {o.text}" for o in objectives))
+        data["objective"] = found.map(lambda o: o.text if o else None).fillna(data["objective"])
+    indicators = framework.of(sector) if framework else []
+    if not indicators or "indicator" not in data:
+        return
+    found = data["indicator"].map({t: framework.find(sector, t) for t in pd.unique(data["indicator"])})
+    report(found.isna() & (data["indicator"] != ""), "indicator", Reason.UNKNOWN_INDICATOR,
+           lambda v, _: f"{_text(v)!r} is not an indicator of {plan.sector_name(sector)} in inputs/indicators.csv",
+           lambda v, _: (f'did you mean "{m}"? ' if (m := framework.suggest(sector, _text(v))) else "")
+           + "use the indicator's code or text as in the indicator framework")
+    data["indicator"] = found.map(lambda i: i.text if i else None).fillna(data["indicator"])
+    data["indicator_code"] = found.map(lambda i: i.code if i else "")
+    data["indicator_type"] = found.map(lambda i: i.type if i else "")
+    data["unit"] = found.map(lambda i: i.unit if i else "")
+    targets = [c for c in (target_column(g.code) for g in plan.population_groups) if c in data]
+    if targets:
+        people = pd.concat([data[t] for t in targets], axis=1).fillna(0).sum(axis=1)
+        report(found.map(lambda i: bool(i) and not i.counts_people) & (people > 0), targets[0], Reason.PEOPLE_ON_OUTPUT_INDICATOR,
+               lambda v, pos: f"{found.iat[pos].text!r} counts {found.iat[pos].unit}, not people: the row's "
+                              f"{people.iat[pos]:,.0f} people are not counted in people targeted",
+               lambda v, pos: f"put the target in the output column (in {found.iat[pos].unit}), and the people in a row "
+                              "under an indicator that counts people")
 
 
 def output_columns(plan: Plan) -> list[str]:
-    return (["country", "sector", "organisation", "organisation_type", "objective", "activity", "indicator", "admin1",
-             "budget_usd", "in_kind_usd", "cva_usd"]
+    return (["country", "sector", "organisation", "organisation_type", "objective", "activity", "indicator",
+             "indicator_code", "indicator_type", "unit", "admin1", "budget_usd", "in_kind_usd", "cva_usd", "output"]
             + [target_column(g.code) for g in plan.population_groups]
             + list(SEX_AGE) + ["implementing_partner", "description", "source_file", "source_sheet", "source_row"])
 
@@ -170,7 +208,7 @@ def _typed_rows(data, plan, registry, country, sector, display, sheet, rownum) -
 
 
 def validate_file(path, plan: Plan, registry: Registry, country: str, sector: str, display: str | None = None,
-                  admin1: dict[str, str] | None = None) -> Result:
+                  admin1: dict[str, str] | None = None, framework: Framework | None = None) -> Result:
     """Read and validate one submission file; unreadable files become a structure problem, not a crash."""
     display = display or str(path)
     known = set(header_lookup(columns_for(plan)))
@@ -184,7 +222,7 @@ def validate_file(path, plan: Plan, registry: Registry, country: str, sector: st
                Reason.REFUSED: "the message says what to do; if in doubt, copy the data into a fresh template"}.get(
             reason, "open the file in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
         return Result(display, country, sector, pd.DataFrame(), [Problem(display, None, None, None, None, None, reason, msg, fix)], 0)
-    return validate_table(raw, plan, registry, country, sector, display, admin1)
+    return validate_table(raw, plan, registry, country, sector, display, admin1, framework)
 
 
 def cross_sector_duplicates(results: list[Result]) -> None:

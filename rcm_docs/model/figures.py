@@ -52,14 +52,19 @@ def local_actors(plan: Plan, partners: pd.DataFrame) -> set[str]:
 
 
 def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd.DataFrame,
-                    partner_types: dict[str, str], local: set[str] | None = None) -> dict:
+                    partner_types: dict[str, str], local: set[str] | None = None, needs: pd.DataFrame | None = None,
+                    framework=None) -> dict:
     """Every figure of one country's chapter, as plain data (JSON-ready). local: local_actors(); by default
-    the partners whose type is national by nature."""
+    the partners whose type is national by nature. needs: needs.csv's rows; framework: the indicator
+    framework (only rows whose indicator counts people count as people targeted)."""
+    from .indicators import counts_people, indicator_figures, objective_figures, targets_by_area
+    from .needs import needs_figures, plan_checks
+
     if local is None:
         local = {org for org, t in partner_types.items() if t in plan.local_actor_types}
     groups = [g.code for g in plan.population_groups]
     tcols = [target_column(g) for g in groups]
-    by_sector_people, total_people = consolidate(rows, groups)
+    by_sector_people, total_people = consolidate(rows[counts_people(rows)] if not rows.empty else rows, groups)
     sectors = []
     for s in plan.sectors:
         part = rows[rows["sector"] == s.code]
@@ -89,6 +94,7 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         p = pop[pop["population_group"] == g.code]
         population_rows.append({"code": g.code, "name": g.name, "host_community": g.host_community,
                                 "current": _people(p["current"].sum()), "planned": _people(p["planned"].sum())})
+    pop_dates = sorted(d for d in pop.get("as_of", pd.Series(dtype=str)) if d)
     fig = {
         "code": country, "name": plan.country_name(country),
         "sectors": sectors,
@@ -98,8 +104,17 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         "submissions": sorted(rows["source_file"].unique().tolist()) if not rows.empty else [],
         "activities": int(len(rows)),
         "local_actors": sorted(p["organisation"] for p in annex if p["organisation"] in local),
+        "population_as_of": pop_dates[-1] if pop_dates else None,
+        "population_sources": sorted(set(s for s in pop.get("source", pd.Series(dtype=str)) if s)),
+        "indicators": indicator_figures(plan, rows, framework),
+        "objectives": objective_figures(plan, rows),
+        "top_areas": targets_by_area(plan, rows),
     }
-    return _totals(plan, fig)
+    fig = _totals(plan, fig)
+    mine = needs[needs["country"] == country] if needs is not None else None
+    fig["needs"] = needs_figures(plan, mine, {s["code"]: s["targeted"] for s in fig["sectors"]}, fig["targeted"])
+    fig["checks"] = plan_checks(plan, fig)
+    return fig
 
 
 def _totals(plan: Plan, fig: dict) -> dict:
@@ -133,6 +148,8 @@ def _totals(plan: Plan, fig: dict) -> dict:
 
 def regional_figures(plan: Plan, countries: list[dict]) -> dict:
     """The regional plan's figures, added up from the country figures so that they reconcile by construction."""
+    from .needs import regional_needs
+
     groups = [g.code for g in plan.population_groups]
     sectors = []
     for i, s in enumerate(plan.sectors):
@@ -170,6 +187,42 @@ def regional_figures(plan: Plan, countries: list[dict]) -> dict:
         "local_actors": sorted(set().union(*(c.get("local_actors", []) for c in countries))),
         "countries": [{"code": c["code"], "name": c["name"], "requirements": c["requirements"], "partners": c["partners"],
                        "targeted": c["targeted"], "population_planned": c["population_planned"],
+                       "pin": c.get("needs", {}).get("pin"), "coverage": c.get("needs", {}).get("coverage"),
                        "by_sector": {s["code"]: s["requirements"] for s in c["sectors"]}} for c in countries],
+        "population_as_of": max((c["population_as_of"] for c in countries if c.get("population_as_of")), default=None),
+        "population_sources": sorted(set().union(*(c.get("population_sources", []) for c in countries))),
+        "indicators": _regional_indicators(plan, countries),
+        "objectives": _regional_objectives(countries),
+        "top_areas": [],
     }
-    return _totals(plan, fig)
+    fig = _totals(plan, fig)
+    if all("needs" in c for c in countries):
+        fig["needs"] = regional_needs(plan, countries)
+    fig["checks"] = sorted({m for c in countries for m in c.get("checks", [])})
+    return fig
+
+
+def _regional_indicators(plan: Plan, countries: list[dict]) -> dict[str, list[dict]]:
+    """Indicator targets add up across countries: different countries, different people and things."""
+    out = {}
+    for s in plan.sector_codes:
+        merged: dict[str, dict] = {}
+        for c in countries:
+            for i in c.get("indicators", {}).get(s, []):
+                m = merged.setdefault(i["code"], {**i, "target": 0, "partners": 0})
+                m["target"] += i["target"]
+        out[s] = list(merged.values())
+    return out
+
+
+def _regional_objectives(countries: list[dict]) -> dict:
+    if not countries or "objectives" not in countries[0]:
+        return {"strategic": [], "sectors": {}}
+    first = countries[0]["objectives"]
+    strategic = [{**o, "requirements": _money(sum(c["objectives"]["strategic"][i]["requirements"] for c in countries)),
+                  "targeted": sum(c["objectives"]["strategic"][i]["targeted"] for c in countries)}
+                 for i, o in enumerate(first["strategic"])]
+    sectors = {s: [{**o, "requirements": _money(sum(c["objectives"]["sectors"][s][j]["requirements"] for c in countries)),
+                    "targeted": sum(c["objectives"]["sectors"][s][j]["targeted"] for c in countries)}
+                   for j, o in enumerate(items)] for s, items in first["sectors"].items()}
+    return {"strategic": strategic, "sectors": sectors}

@@ -32,6 +32,8 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
         donors = part.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
         out[doc] = {
             "requirements": fig["requirements"], "funded": funded, "pledged": round(float(pledged["amount_usd"].sum()), 2),
+            # The latest contribution counted: funding is as of then, not as of the plan's date.
+            "as_of": max((d[:10] for d in part["date"] if d), default=None) if "date" in part else None,
             "percent": funded / fig["requirements"] if fig["requirements"] else None,
             "gap": max(round(fig["requirements"] - funded, 2), 0.0),
             "by_sector": by_sector, "unearmarked": unearmarked,

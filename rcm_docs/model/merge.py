@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..common.files import atomic_write_text
 from ..common.plan import Plan
-from ..common.sheets import defuse_frame
+from ..common.sheets import defuse_frame, undefuse_frame
 
 
 def order_rows(df: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -27,17 +27,26 @@ def merge(frames: list[pd.DataFrame], plan: Plan) -> pd.DataFrame:
     return order_rows(pd.concat(frames, ignore_index=True), plan)
 
 
-def write_rows_csv(df: pd.DataFrame, path: str | Path, safe: bool = False) -> None:
-    """CSV with LF line ends; safe=True defuses formulas for files people open in a spreadsheet."""
-    atomic_write_text(path, (defuse_frame(df) if safe else df).to_csv(index=False, lineterminator="\n"))
+def write_rows_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """CSV with LF line ends and formulas defused: a drafter opens whatever is in build/ in a spreadsheet."""
+    atomic_write_text(path, defuse_frame(df).to_csv(index=False, lineterminator="\n"))
+
+
+def read_table_csv(path: str | Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table write_rows_csv wrote: text as text (formula defusing undone), the `numbers` columns as numbers."""
+    df = undefuse_frame(pd.read_csv(path, keep_default_na=False, dtype=str))
+    for c in df.columns:
+        if c in numbers or any(n.endswith("*") and c.startswith(n[:-1]) for n in numbers):
+            df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce")
+    return df
 
 
 def read_rows_csv(path: str | Path) -> pd.DataFrame:
     text_cols = {"country": str, "sector": str, "organisation": str, "organisation_type": str, "objective": str,
-                 "activity": str, "indicator": str, "admin1": str, "implementing_partner": str, "description": str,
+                 "activity": str, "indicator": str, "indicator_code": str, "indicator_type": str, "unit": str, "admin1": str, "implementing_partner": str, "description": str,
                  "source_file": str, "source_sheet": str}
     try:
-        df = pd.read_csv(path, dtype=text_cols, keep_default_na=False)
+        df = undefuse_frame(pd.read_csv(path, dtype=text_cols, keep_default_na=False))
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     for col in df.columns:

@@ -80,6 +80,12 @@ def get_gazetteer(wildcards):
     return [p for p in ["inputs/gazetteer.csv"] if Path(p).is_file()]
 
 
+def get_framework(wildcards):
+    """The optional planning framework beside plan.yaml: indicators, people in need, sector leads, gazetteer."""
+    return [p for p in ["inputs/indicators.csv", "inputs/needs.csv", "inputs/coordination.csv", "inputs/gazetteer.csv"]
+            if Path(p).is_file()]
+
+
 def get_template(name):
     for d in TEMPLATE_DIRS:
         if (Path(d) / name).is_file():

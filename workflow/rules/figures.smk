@@ -9,6 +9,7 @@ rule figures_country:
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
         population="inputs/population.csv",
+        framework=get_framework,
     output:
         "build/figures/{country}.json",
     log:

@@ -7,7 +7,7 @@ rule validate_submissions:
         submissions=get_submissions,
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
-        gazetteer=get_gazetteer,
+        framework=get_framework,
     output:
         rows="build/data/{country}.rows.csv",
         status="build/data/{country}.status.json",

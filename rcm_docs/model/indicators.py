@@ -1,0 +1,86 @@
+"""Indicator targets and objectives: what the plan sets out to do, beside what it costs. An indicator that
+counts people gets the people targets consolidated by the plan's rule; any other indicator the sum of its
+outputs, in its own unit. Each objective gets the requirements and people of the activities serving it."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..common.plan import Plan
+from ..intake.contract import target_column
+from ..intake.framework import Framework
+from .figures import _money, _people, consolidate
+
+
+def counts_people(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose indicator counts people; without an indicator framework, every row does."""
+    if "indicator_type" not in rows:
+        return pd.Series(True, index=rows.index)
+    return rows["indicator_type"].fillna("").isin(["", "people"])
+
+
+def _people_of(rows: pd.DataFrame, groups: list[str]) -> int:
+    return _people(consolidate(rows, groups)[1].sum()) if not rows.empty else 0
+
+
+def indicator_figures(plan: Plan, rows: pd.DataFrame, framework: Framework | None) -> dict[str, list[dict]]:
+    """Per sector, its framework indicators with their targets (key ones first); [] without a framework."""
+    if framework is None:
+        return {s: [] for s in plan.sector_codes}
+    groups = [g.code for g in plan.population_groups]
+    out = {}
+    for s in plan.sector_codes:
+        part = rows[rows["sector"] == s] if not rows.empty else rows
+        items = []
+        for ind in framework.of(s):
+            mine = part[part["indicator_code"] == ind.code] if not part.empty else part
+            target = _people_of(mine, groups) if ind.counts_people else _people(mine["output"].fillna(0).sum()) if not mine.empty else 0
+            items.append({"code": ind.code, "indicator": ind.text, "type": ind.type, "unit": ind.unit, "key": ind.key,
+                          "target": target, "partners": int(mine["organisation"].nunique()) if not mine.empty else 0})
+        out[s] = sorted(items, key=lambda i: not i["key"])
+    return out
+
+
+def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
+    """Requirements and people targeted per sector objective and per strategic objective (through the sector
+    objectives that serve it). People are consolidated within each objective, never summed across them."""
+    groups = [g.code for g in plan.population_groups]
+    people = rows[counts_people(rows)] if not rows.empty else rows
+    sectors, serving = {}, {o.code: [] for o in plan.objectives}
+    for s, objectives in plan.sector_objectives.items():
+        items = []
+        for o in objectives:
+            mask = (rows["sector"] == s) & (rows["objective"] == o.text) if not rows.empty else []
+            part = rows[mask] if not rows.empty else rows
+            items.append({"code": o.code, "text": o.text, "serves": list(o.serves),
+                          "requirements": _money(part["budget_usd"].sum()) if not part.empty else 0.0,
+                          "targeted": _people_of(people[(people["sector"] == s) & (people["objective"] == o.text)]
+                                                 if not people.empty else people, groups)})
+            for code in o.serves:
+                serving.setdefault(code, []).append((s, o.text))
+        sectors[s] = items
+    strategic = []
+    for o in plan.objectives:
+        keys = serving.get(o.code, [])
+        if rows.empty or not keys:
+            req, tgt = 0.0, 0
+        else:
+            pairs = pd.Series(list(zip(rows["sector"], rows["objective"])), index=rows.index).isin(keys)
+            req = _money(rows.loc[pairs, "budget_usd"].sum())
+            tgt = _people_of(rows[pairs & counts_people(rows)], groups)
+        strategic.append({"code": o.code, "text": o.text, "requirements": req, "targeted": tgt,
+                          "sectors": sorted({s for s, _ in keys}, key=plan.sector_codes.index)})
+    return {"strategic": strategic, "sectors": sectors}
+
+
+def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int = 5) -> list[dict]:
+    """Where the response concentrates: people targeted per admin1 (highest sector figure in the area), largest first."""
+    groups = [g.code for g in plan.population_groups]
+    people = rows[counts_people(rows)] if not rows.empty else rows
+    if people.empty:
+        return []
+    cols = [target_column(g) for g in groups]
+    area = people["admin1"].str.strip()
+    per = people.assign(_area=area).groupby(["sector", "_area"])[cols].max().groupby(level="_area").max().sum(axis=1)
+    per = per.drop([a for a in per.index if a.casefold() in ("national", "nacional")], errors="ignore")
+    per = per.sort_values(ascending=False, kind="stable").head(top)
+    return [{"admin1": a, "targeted": _people(v)} for a, v in per.items()]
