@@ -52,9 +52,17 @@ SECTOR_OBJECTIVES = {
 }
 
 
+COORDINATION = """country,sector,role,organisation
+KEN,PRO,lead,UNHCR
+KEN,PRO,co-lead,NRC
+UGA,PRO,lead,UNHCR
+"""
+
+
 def framework_workspace(dest):
     ws = copy_fixture(dest)
     inputs = ws / "inputs"
+    (inputs / "coordination.csv").write_text(COORDINATION)
     (inputs / "submissions/KEN/PRO.csv").write_text(KEN_PRO)
     (inputs / "indicators.csv").write_text(INDICATORS)
     (inputs / "needs.csv").write_text(NEEDS)
@@ -126,6 +134,14 @@ def test_objectives_get_the_requirements_and_people_of_the_activities_serving_th
     so = {o["code"]: o for o in fig["objectives"]["strategic"]}
     assert so["SO1"]["requirements"] == 880000 + 420000 and so["SO1"]["targeted"] == 17500
     assert so["SO2"]["requirements"] == 85000 and so["SO1"]["sectors"] == ["PRO", "EDU"]
+
+
+def test_coordination_arrangements_and_sector_leads(framework_built):
+    ken, uga = figures(framework_built, "KEN")["coordination"], figures(framework_built, "UGA")["coordination"]
+    assert (ken["forum"], ken["hct"], ken["government"]) == ("Kenya Refugee Coordination Forum", False, "Department of Refugee Services")
+    assert ken["sectors"][0] == {"code": "PRO", "name": "Protection", "lead": ["UNHCR"], "co_lead": ["NRC"], "hrp_cluster": None}
+    assert uga["hct"] is True and uga["sectors"][0]["hrp_cluster"] == "Protection"
+    assert ken["contacts"][0]["email"] == "coord@example.org"
 
 
 def test_a_drafter_sees_targets_above_needs(framework_built):

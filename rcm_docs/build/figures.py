@@ -10,7 +10,8 @@ from .steps import gate, write_json
 
 
 def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
-    from ..intake.framework import read_indicators, read_needs
+    from ..intake.framework import read_coordination, read_indicators, read_needs
+    from ..model.figures import coordination_figures
     from ..intake.registries import read_gazetteer, read_partners, read_population
     from ..model.figures import country_figures as compute
     from ..model.figures import local_actors
@@ -27,18 +28,22 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
     needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.country_codes))
     fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])),
                   local_actors(plan, partners), needs, read_indicators(inputs / "indicators.csv", plan))
+    fig["coordination"] = coordination_figures(plan, country, read_coordination(inputs / "coordination.csv", plan))
     fig["incomplete"] = incomplete
     write_json(out_json, fig)
     return fig
 
 
 def regional_figures(root, country_jsons: list, out_json) -> dict:
+    from ..intake.framework import read_coordination
+    from ..model.figures import coordination_figures
     from ..model.figures import regional_figures as compute
 
     plan = workspace_plan(root)
     countries = [json.loads(Path(p).read_text()) for p in country_jsons]
     by_code = {c["code"]: c for c in countries}
     fig = compute(plan, [by_code[c] for c in plan.country_codes])
+    fig["coordination"] = coordination_figures(plan, "regional", read_coordination(Path(root) / "inputs" / "coordination.csv", plan))
     fig["incomplete"] = sorted(f for c in countries for f in c.get("incomplete", []))
     write_json(out_json, fig)
     return fig

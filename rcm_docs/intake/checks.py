@@ -137,6 +137,12 @@ def number_fix(v, convention: str | None, plain_decimals: int | None = None) -> 
     return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
 
 
+def _ambiguous_fix(text: str) -> str:
+    readings = list(dict.fromkeys(r for r in (suggest(text, DOT), suggest(text, COMMA)) if r))
+    which = " or ".join(readings) + (", whichever is meant" if len(readings) > 1 else "")
+    return f"write it without thousands separators, with '.' for decimals ({which})"
+
+
 def read_numbers(series: pd.Series, name: str, report, hint: str | None, currency: str | None = None,
                  whole: bool = False) -> tuple[pd.Series, pd.Series]:
     """A column of numbers read exactly in the submitter's locale -> (numbers, blank mask); every cell that is
@@ -146,8 +152,7 @@ def read_numbers(series: pd.Series, name: str, report, hint: str | None, currenc
     p = parse_column(series, hint, decimals)
     report(p.bad, name, Reason.NOT_A_NUMBER, lambda v, _: _not_a_number(v), lambda v, _: number_fix(v, p.convention, decimals))
     report(p.ambiguous, name, Reason.AMBIGUOUS_NUMBER, lambda v, _: f"{_text(v)!r} cannot be read for sure: {p.message}",
-           lambda v, _: f"write it without thousands separators ({suggest(_text(v), DOT)} or {suggest(_text(v), COMMA)}, "
-                        "whichever is meant), with '.' for decimals")
+           lambda v, _: _ambiguous_fix(_text(v)))
     foreign = (p.currency != "") & (p.currency != (currency or ""))
     report(foreign, name, Reason.NOT_A_NUMBER,
            lambda v, pos: f"{_text(v)!r} is written in {p.currency.iat[pos]}"

@@ -226,3 +226,18 @@ def _regional_objectives(countries: list[dict]) -> dict:
                     "targeted": sum(c["objectives"]["sectors"][s][j]["targeted"] for c in countries)}
                    for j, o in enumerate(items)] for s, items in first["sectors"].items()}
     return {"strategic": strategic, "sectors": sectors}
+
+
+def coordination_figures(plan: Plan, doc: str, leads: list[dict]) -> dict:
+    """The coordination arrangements of a country (or 'regional'): plan.yaml's forum, co-chairs, government
+    counterpart, RC/UNCT and HCT presence, hubs; each sector's lead and co-leads and the HRP cluster it maps to."""
+    c = plan.coordination.get(doc, {})
+    sectors = []
+    for s in plan.sectors:
+        mine = [r for r in leads if r["country"] == doc and r["sector"] == s.code]
+        sectors.append({"code": s.code, "name": s.name, "lead": [r["organisation"] for r in mine if r["role"] == "lead"],
+                        "co_lead": [r["organisation"] for r in mine if r["role"] == "co-lead"],
+                        "hrp_cluster": c.get("hrp_clusters", {}).get(s.code)})
+    return {"forum": c.get("forum"), "co_chairs": c.get("co_chairs", []), "government": c.get("government"),
+            "rc_unct": c.get("rc_unct"), "hct": c.get("hct"), "hubs": c.get("hubs", []), "sectors": sectors,
+            "contacts": [k for k in plan.contacts if k.get("country") in (None, doc)]}

@@ -28,6 +28,7 @@ rule figures_regional:
     input:
         countries=expand("build/figures/{country}.json", country=COUNTRIES),
         plan="inputs/plan.yaml",
+        framework=get_framework,
     output:
         "build/figures/regional.json",
     log:
