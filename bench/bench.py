@@ -4,7 +4,7 @@
     python bench/bench.py --demo 17 50000  # a synthetic 17-country, 50,000-row plan
 
 Prints wall time, CPU time and peak memory of a cold build, a no-op rebuild and a rebuild after one
-sector lead changes one number; the jobs a dry run plans after that change and after a template
+sector lead changes one number, and of `rcm-docs diff` of the whole draft after that change; the jobs a dry run plans after that change and after a template
 change; where the cold build's seconds went (from the per-document stage times in build/logs); the
 naive floor (every document through a fresh pandoc to DOCX, a fresh pandoc to Typst and a fresh Typst
 compile, one after another); `rcm-docs validate` throughput on 50,000 rows from CSV and XLSX; and one
@@ -100,11 +100,20 @@ def build_benchmarks(ws: Path) -> dict:
     out["dry_run_job_count"] = len(out["dry_run_jobs"])
     runs = [timed(snake, ws)] + [(change_one_number(ws), timed(snake, ws))[1] for _ in range(2)]
     out["one_submission_changed"] = sorted(runs, key=lambda r: r["wall_s"])[1]  # the median of three changes
+    # What a reviewer runs next: the whole draft against the one before the change.
+    before = ws / "build-before"
+    shutil.copytree(ws / "build", before)
+    change_one_number(ws)
+    timed(snake, ws)
+    out["diff_after_one_change"] = timed([sys.executable, "-m", "rcm_docs", "diff", str(before), str(ws / "build"),
+                                          "-o", str(ws / "review")], ws)
+    out["diff_redlines"] = len(list((ws / "review").rglob("*.redline.docx")))
+    shutil.rmtree(before)
     # A template edit: the documents made from it rerun, nothing else.
     tpl.write_text(tpl.read_text() + "\n")
     out["template_changed"] = tpl.relative_to(ws).as_posix()
     out["template_dry_run_jobs"] = planned_jobs(snake, ws)
-    for k in ("cold_build", "noop_rebuild", "one_submission_changed"):
+    for k in ("cold_build", "noop_rebuild", "one_submission_changed", "diff_after_one_change"):
         out[k].pop("stdout")
     return out
 

@@ -28,11 +28,13 @@ def _parser() -> argparse.ArgumentParser:
 
     df = sub.add_parser("diff", help="what changed between two drafts: redline DOCX and a figures change summary",
                         description="OLD and NEW are two build folders (or two DOCX files). Writes a redline DOCX "
-                        "with Word tracked changes per document, and changes.md / changes.xlsx naming the figures "
-                        "that moved and the submission rows behind them.")
+                        "with Word tracked changes for every document whose bytes changed (under the build's own "
+                        "folders), changes.md / changes.xlsx naming the documents, the figures that moved (derived ones "
+                        "too) with the inputs behind them and the submission rows, and index.html to open first.")
     df.add_argument("old")
     df.add_argument("new")
     df.add_argument("-o", "--output", required=True, metavar="DIR")
+    df.add_argument("--format", choices=["text", "json"], default="text", dest="fmt")
 
     i = sub.add_parser("init", help="start a new plan workspace")
     i.add_argument("dir")
@@ -64,7 +66,7 @@ def run(args) -> int:
         print(commands.template(args.workspace, args.country, args.sector, args.output))
         return 0
     if args.command == "diff":
-        print(commands.diff(args.old, args.new, args.output))
+        print(commands.diff(args.old, args.new, args.output, args.fmt))
         return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))

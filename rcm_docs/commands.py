@@ -217,38 +217,28 @@ def template(workspace: str, country: str, sector: str, output: str) -> str:
             f"inputs/submissions/{country}/{sector_code}.xlsx")
 
 
-def diff(old: str, new: str, out: str) -> str:
-    """Redline DOCX for each document in both builds, and a summary of the figures that moved and why."""
-    import pandas as pd
-
-    from .common.files import atomic_write_text
-    from .common.sheets import write_xlsx
-    from .review.diff import changed_inputs, figure_changes, row_changes, summary_markdown
-    from .review.redline import redline
-
+def diff(old: str, new: str, out: str, fmt: str = "text") -> str:
+    """Two builds: a redline DOCX for every document whose bytes changed (the build's folders kept under OUT),
+    the documents added and removed, and changes.md / changes.xlsx: every figure that moved, derived ones
+    included, with the inputs and submission rows behind it. Two DOCX: one redline and one line of counts."""
     old_p, new_p, out_p = Path(old), Path(new), Path(out)
     if old_p.suffix.lower() == ".docx" and new_p.suffix.lower() == ".docx":
-        out_p.parent.mkdir(parents=True, exist_ok=True)
-        target = out_p if out_p.suffix.lower() == ".docx" else out_p / f"{new_p.stem}.redline.docx"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        counts = redline(old_p, new_p, target)
-        return f"{target}: {counts}"
+        return _diff_documents(old_p, new_p, out_p, fmt)
     for p in (old_p, new_p):
         if not (p / "figures").is_dir():
             raise UsageError(f"{p}: not a build folder (no figures/ in it) nor a .docx file")
-    out_p.mkdir(parents=True, exist_ok=True)
-    lines = []
-    old_docs = {p.name for p in (old_p / "rrp").glob("*.docx")}
-    new_docs = {p.name for p in (new_p / "rrp").glob("*.docx")}
-    for name in sorted(old_docs & new_docs):
-        counts = redline(old_p / "rrp" / name, new_p / "rrp" / name, out_p / name.replace(".docx", ".redline.docx"))
-        lines.append(f"{name}: {counts['insertions']} word(s) inserted, {counts['deletions']} deleted")
-    lines += [f"{name}: only in {new}" for name in sorted(new_docs - old_docs)]
-    lines += [f"{name}: only in {old}" for name in sorted(old_docs - new_docs)]
-    figs, rows, inputs = figure_changes(old_p, new_p), row_changes(old_p, new_p), changed_inputs(old_p, new_p)
-    atomic_write_text(out_p / "changes.md", summary_markdown(figs, rows, inputs, old, new))
-    write_xlsx({"figures": figs, "rows": rows,
-                "inputs": pd.DataFrame(inputs, columns=["path", "change"])}, out_p / "changes.xlsx", 315532800)
-    lines.append(f"{len(figs)} figure(s) and {len(rows)} submission value(s) changed: see {out_p / 'changes.md'}")
-    return "\n".join(lines)
+    from .review.drafts import diff_builds
 
+    return diff_builds(old_p, new_p, out_p, fmt)
+
+
+def _diff_documents(old_p: Path, new_p: Path, out_p: Path, fmt: str) -> str:
+    from .review.drafts import count_line
+    from .review.redline import redline
+
+    target = out_p if out_p.suffix.lower() == ".docx" else out_p / f"{new_p.stem}.redline.docx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    counts = redline(old_p, new_p, target)
+    if fmt == "json":
+        return json.dumps({"document": str(new_p), "redline": str(target), **counts}, indent=1)
+    return f"{new_p}: {count_line(counts)} -> {target}"
