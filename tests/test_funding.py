@@ -51,3 +51,29 @@ def test_funded_counts_committed_and_paid_not_pledges_and_regional_adds_up(tmp_p
     assert f["KEN"]["by_sector"][0]["funded"] == 300000 and f["KEN"]["unearmarked"] == 100000
     assert f["regional"]["funded"] == f["KEN"]["funded"] + f["UGA"]["funded"] + f["regional"]["regional_only"] == 640000
     assert f["UGA"]["percent"] == pytest.approx(40000 / 480000)
+
+
+def test_funding_update_tables_add_up_with_unearmarked_and_regional_rows(tmp_path):
+    rows = check(tmp_path, (FIXTURE / "inputs/funding/contributions.csv").read_text().split("\n", 1)[1]).rows
+    figs = {"KEN": {"requirements": 1295000, "sectors": [{"code": "PRO", "name": "P", "requirements": 875000},
+                                                          {"code": "EDU", "name": "E", "requirements": 420000}],
+                    "org_types": [{"type": "UN", "requirements": 950000}, {"type": "INGO", "requirements": 320000}]},
+            "regional": {"requirements": 1775000, "sectors": [{"code": "PRO", "name": "P", "requirements": 1355000},
+                                                             {"code": "EDU", "name": "E", "requirements": 420000}],
+                         "countries": [{"code": "KEN", "name": "Kenya", "requirements": 1295000},
+                                       {"code": "UGA", "name": "Uganda", "requirements": 480000}]}}
+    f = funding_figures(PLAN, rows, figs)
+    ken, reg = f["KEN"], f["regional"]
+    # By sector plus the unearmarked EU contribution: 300000 (PRO) + 0 (EDU) + 100000 = 400000.
+    assert sum(s["funded"] for s in ken["by_sector"]) + ken["unearmarked"] == ken["funded"] == 400000
+    # By country plus Norway's 200000 to regional activities: 400000 + 40000 + 200000 = 640000.
+    assert [(c["code"], c["funded"]) for c in reg["by_country"]] == [("KEN", 400000), ("UGA", 40000)]
+    assert sum(c["funded"] for c in reg["by_country"]) + reg["regional_only"] == reg["funded"] == 640000
+    assert sum(t["funded"] for t in reg["by_org_type"]) == reg["funded"]
+    un = next(t for t in ken["by_org_type"] if t["type"] == "UN")
+    assert un["percent"] == pytest.approx(300000 / 950000)  # UNHCR's 300000 of the UN's 950000
+    assert [d["donor"] for d in reg["donors"]] == ["Germany", "Norway", "European Union", "Canada"]  # largest first
+    assert ken["pledges"] == [{"donor": "Japan", "pledged": 50000}]
+    # One point per month of the plan to its as-of date (31 March 2026), none skipped.
+    assert reg["trend"] == [{"month": "2026-01", "funded": 40000}, {"month": "2026-02", "funded": 440000},
+                            {"month": "2026-03", "funded": 640000}]

@@ -202,3 +202,24 @@ def test_progress_figures_compare_consolidated_reach_with_targets(plan):
     # Turkana max(800, 900) + Garissa 300 against the country's 2000 targeted
     assert (fig["reached"], fig["targeted"], fig["percent_reached"], fig["partners"]) == (1200, 2000, 60.0, 2)
     json.dumps(fig)
+
+
+def test_cumulative_reach_adds_a_partners_months_then_consolidates_like_targets(plan):
+    import pandas as pd
+
+    from rcm_docs.model.progress import cumulative_rows, progress_figures
+
+    def month(*rows):
+        return pd.DataFrame([dict(zip(["country", "sector", "organisation", "indicator", "admin1", "reached",
+                                       "reached_refugees", "reached_host_community"], r)) for r in rows])
+
+    june = month(("KEN", "PRO", "UNHCR", "# registered", "Turkana", 1000, 800, 200),
+                 ("KEN", "PRO", "NRC", "# legal aid", "Turkana", 600, 600, 0))
+    july = month(("KEN", "PRO", "UNHCR", "# registered", "Turkana", 500, 500, 0))
+    august = month()
+    fig = {"targeted": 10000, "sectors": [{"code": "PRO", "targeted": 10000}, {"code": "EDU", "targeted": 0}]}
+    done = progress_figures(plan, "KEN", cumulative_rows([june, july, august]), fig)
+    # UNHCR's June and July add up (1,300 refugees, 200 host); NRC's 600 in the same area do not add to them.
+    assert done["reached"] == 1300 + 200
+    assert done["sectors"][0]["reached_by_group"] == {"refugees": 1300, "host_community": 200}
+    assert done["percent_reached"] == 15.0

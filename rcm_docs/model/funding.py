@@ -10,11 +10,48 @@ from ..common.plan import Plan
 COUNTED = ("committed", "paid")  # a pledge is not money in hand
 
 
+def _money(x) -> float:
+    return round(float(x), 2)
+
+
+def month_ends(plan: Plan, until) -> list[str]:
+    """The last day of every month of the plan's period up to `until` (YYYY-MM-DD), in order."""
+    import calendar
+
+    out, y, m = [], plan.start.year, plan.start.month
+    while (y, m) <= (plan.end.year, plan.end.month):
+        end = f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+        if end[:7] > str(until)[:7]:
+            break
+        out.append(end)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def funding_trend(plan: Plan, part: pd.DataFrame, until) -> list[dict]:
+    """Funding received by the end of each month of the plan up to `until`: one point per month, none skipped.
+    A contribution without a date counts from the start, as it does in every total."""
+    dates = part["date"].fillna("").str[:10] if "date" in part else pd.Series("", index=part.index)
+    return [{"month": end[:7], "funded": _money(part.loc[(dates == "") | (dates <= end), "amount_usd"].sum())}
+            for end in month_ends(plan, until)]
+
+
+def _by_country(plan: Plan, fig: dict, counted: pd.DataFrame) -> list[dict]:
+    """The regional update's table by country, with funding to regional activities as its own row: it adds up."""
+    out = []
+    for c in fig.get("countries", []):
+        got = _money(counted.loc[counted["country"] == c["code"], "amount_usd"].sum())
+        out.append({"code": c["code"], "name": c["name"], "requirements": c["requirements"], "funded": got,
+                    "percent": got / c["requirements"] if c["requirements"] else None,
+                    "gap": max(_money(c["requirements"] - got), 0.0)})
+    return out
+
+
 def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict]) -> dict[str, dict]:
     """Per country and regional: funded (committed and paid), pledged, by sector and organisation type,
     % funded and gap against that document's requirements. requirements: {doc: figures dict}."""
     if rows.empty:
-        rows = pd.DataFrame(columns=["country", "sector", "organisation_type", "amount_usd", "status", "donor"])
+        rows = pd.DataFrame(columns=["country", "sector", "organisation_type", "amount_usd", "status", "donor", "date"])
     counted = rows[rows["status"].isin(COUNTED)]
     out = {}
     for doc, fig in requirements.items():
@@ -30,6 +67,8 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
         unearmarked = round(float(part.loc[part["sector"] == "", "amount_usd"].sum()), 2)
         types = part.groupby("organisation_type")["amount_usd"].sum().sort_index()
         donors = part.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
+        pledges = pledged.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
+        type_req = {t["type"]: t["requirements"] for t in fig.get("org_types", [])}
         out[doc] = {
             "requirements": fig["requirements"], "funded": funded, "pledged": round(float(pledged["amount_usd"].sum()), 2),
             # The latest contribution counted: funding is as of then, not as of the plan's date.
@@ -37,8 +76,12 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
             "percent": funded / fig["requirements"] if fig["requirements"] else None,
             "gap": max(round(fig["requirements"] - funded, 2), 0.0),
             "by_sector": by_sector, "unearmarked": unearmarked,
-            "by_org_type": [{"type": t, "funded": round(float(v), 2)} for t, v in types.items()],
+            "by_org_type": [{"type": t, "funded": round(float(v), 2), "requirements": type_req.get(t),
+                             "percent": float(v) / type_req[t] if type_req.get(t) else None} for t, v in types.items()],
             "donors": [{"donor": d, "funded": round(float(v), 2)} for d, v in donors.items()],
+            "pledges": [{"donor": d, "pledged": round(float(v), 2)} for d, v in pledges.items()],
+            "by_country": _by_country(plan, fig, counted) if doc == "regional" else [],
+            "trend": funding_trend(plan, part, plan.as_of),
             "regional_only": round(float(counted.loc[counted["country"] == "regional", "amount_usd"].sum()), 2)
             if doc == "regional" else 0.0,
         }

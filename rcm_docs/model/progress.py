@@ -72,3 +72,16 @@ def regional_progress(plan: Plan, parts: list[dict]) -> dict:
     reached, target = sum(p["reached"] for p in parts), sum(p["targeted"] for p in parts)
     return {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": percent_reached(reached, target),
             "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}
+
+
+def cumulative_rows(periods: list[pd.DataFrame]) -> pd.DataFrame:
+    """People reached since the plan's start from monthly reports of *new* people reached: one partner's
+    activity in one area adds up over the months; across partners and sectors the targets' rule applies after."""
+    frames = [f for f in periods if not f.empty]
+    if not frames:
+        return periods[0] if periods else pd.DataFrame()
+    rows = pd.concat(frames, ignore_index=True)
+    key = [k for k in ("country", "sector", "organisation", "organisation_type", "indicator", "admin1", "activity") if k in rows]
+    people = [c for c in rows.columns if c == "reached" or c.startswith("reached_")]
+    summed = rows.groupby(key, sort=False, dropna=False)[people].sum(min_count=1).reset_index()
+    return summed.assign(source_file="", source_sheet="", source_row=0)
