@@ -52,7 +52,9 @@ def test_pdf_carries_the_same_totals_with_header_and_page_numbers(built):
 
 def test_missing_narratives_show_a_visible_pending_note_and_are_listed(built):
     md = (built / "build/rrp/UGA.md").read_text()
-    assert "**Narrative pending.** The situation overview has not been submitted yet" in md
+    # A placeholder for reviewers names the section and who writes it, never a file path.
+    assert "**Text to come:** the situation overview, from the coordination team." in md
+    assert "inputs/" not in md
     summary = (built / "build/reports/summary.md").read_text()
     assert "`inputs/narratives/UGA/overview.md`" in summary
     assert "Uganda: Education" in summary  # no submission for that sector
