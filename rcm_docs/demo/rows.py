@@ -19,14 +19,14 @@ from .partners import Partner
 NEED_FACTOR = {"COL": 1.0, "PER": 1.0, "ECU": 1.05, "BRA": .9, "CHL": .85}
 # A row's share of the need in its area, by who appeals: (low, high); UN agencies' as a fraction of the sector's
 # ceiling, since the highest share in an area is the sector's coverage there.
-COVERAGE = {"lead": (.55, .9), "UN": (.08, .35), "INGO": (.1, .35), "Faith-based organisation": (.05, .15),
+COVERAGE = {"lead": (.6, .92), "UN": (.08, .35), "INGO": (.1, .35), "Faith-based organisation": (.05, .15),
             "Red Cross/Red Crescent": (.05, .15)}
 LOCAL_COVERAGE = (.03, .1)
-TYPE_COST = {"UN": .7, "INGO": 1.15, "Faith-based organisation": .9, "Red Cross/Red Crescent": .95, "NNGO": .85,
+TYPE_COST = {"UN": .62, "INGO": 1.15, "Faith-based organisation": .9, "Red Cross/Red Crescent": .95, "NNGO": .85,
              "Refugee-led organisation": .7, "Civil society": .75}
 OUTPUT_SCALE = {"UN": 1.0, "INGO": .6}
 ORG_WEIGHT = {"UN": 1.0, "INGO": 1.8}  # how often a partner of the file appeals for one more activity
-LOCAL_WEIGHT, LEAD_WEIGHT = 2.4, 2.0
+LOCAL_WEIGHT, LEAD_WEIGHT = 3.2, 2.0
 # A local organisation's activity reaches at most so many people: many small activities, not a few large ones.
 LOCAL_REACH = {"Red Cross/Red Crescent": 60_000, "Faith-based organisation": 40_000, "NNGO": 15_000,
                "Civil society": 6_000, "Refugee-led organisation": 4_000}
@@ -94,7 +94,7 @@ class SectorFile:
         self.here = here
         self.eligible = [p for p in here if sector in p.sectors.split()] or here[:3]
         self.local = [p for p in here if p.local]
-        self.cap = rng.uniform(.32, .58)  # the sector's ceiling: its highest coverage of an area's need
+        self.cap = rng.uniform(.4, .62)  # the sector's ceiling: its highest coverage of an area's need
         self._cache: dict[str, tuple] = {}
         self.need = {a: sum(pin.get((country, sector, g, a), 0) for g in GROUP_CODES) for a in self.areas}
         total = sum(self.need.values())
@@ -109,7 +109,7 @@ class SectorFile:
         k = max(rng.randint(5, 9), math.ceil(n * 4 / keys_per_org))
         chosen = [p for p in [self.lead, *self.co_leads] if p is not None]
         local = [p for p in self.eligible if p.local and p not in chosen]
-        chosen += rng.sample(local, k=min(len(local), rng.randint(1, 3)))
+        chosen += rng.sample(local, k=min(len(local), rng.randint(2, 4)))
         others = [p for p in self.eligible if p not in chosen]
         if len(chosen) + len(others) < k:  # a large synthetic plan: partners of other sectors join in
             others += [p for p in self.here if p not in chosen and p not in others][:k - len(chosen) - len(others)]
