@@ -42,7 +42,6 @@ BASE_COLUMNS = (
            ("total_output", "output_target")),
     Column("implementing_partner", "text", False, "Implementing partner, where another organisation delivers.", "#org+impl"),
     Column("description", "text", False, "Description of the activity.", "#activity+description"),
-    Column("output", "number", False, "Target of an indicator that does not count people, in the indicator's unit.", "#output+num"),
     Column("country", "text", False, "ISO3 code of the country; must match the folder the file is in.", "#country+code"),
     Column("sector", "text", False, "Sector code; must match the file name.", "#sector+code"),
 )
