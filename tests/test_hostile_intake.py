@@ -10,12 +10,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from conftest import FIXTURE, copy_fixture
 
 from rcm_docs.common.plan import PlanError, load_plan
 from rcm_docs.intake.checks import Registry
 from rcm_docs.intake.contract import Reason
+from rcm_docs.intake.read import ReadError, read_submission
 from rcm_docs.intake.registries import read_partners
 from rcm_docs.intake.validate import validate_file
 
@@ -64,3 +66,59 @@ def test_plan_alias_bomb_stops_at_parse_time_naming_plan_yaml(ws):
     assert "plan.yaml uses 81 aliases (&anchor/*alias)" in run.stdout and "write the values out" in run.stdout
     with pytest.raises(PlanError, match="plan.yaml"):
         load_plan(ws / "inputs" / "plan.yaml")
+
+
+# ---- 3. a quote that never closes swallows the rows after it -----------------------------------------------------
+@pytest.mark.parametrize("body, line", [
+    ([",".join(row(0)), 'UNHCR,"Access to asylum,Activity 1,# registered,Turkana,1000,10,5']
+     + [",".join(row(i)) for i in range(2, 6)], 3),
+    ([",".join(row(0)), 'UNHCR,"Access to asylum,Activity 1,# registered,Turkana,1000,10,5']
+     + [",".join(row(i)) for i in range(2, 5)] + ['UNHCR,Access,"Activity 5",# registered,Turkana,1000,10,5'], 3),
+])
+def test_runaway_quote_rejects_the_file_naming_the_line(ws, body, line):
+    p = drop(ws, "PRO.csv", HEAD + "\n" + "\n".join(body) + "\n")
+    r = check(p)
+    assert r.verdict == "rejected" and r.rows.empty
+    [problem] = r.problems
+    assert problem.reason is Reason.UNREADABLE
+    assert problem.message.startswith(f"line {line}: a quote opens a value that")
+
+
+def test_every_line_accounted_for_in_a_semicolon_file(ws):
+    text = HEAD.replace(",", ";") + "\n" + "\n".join(";".join(row(i)) for i in range(4)).replace("Activity 1", '"Activity 1') + "\n"
+    with pytest.raises(ReadError, match="line 3: a quote opens a value that never closes"):
+        read_submission(drop(ws, "PRO.csv", text), KNOWN)
+
+
+# ---- 4. encodings decided by evidence; NUL bytes anywhere ---------------------------------------------------------
+def test_one_cp1252_line_in_a_utf8_file_is_rejected_not_mojibake(ws):
+    data = (HEAD + "\n" + ",".join(row(0)).replace("Turkana", "Nariño") + "\n").encode("utf-8") \
+        + (",".join(row(1)).replace("Turkana", "Cañar") + "\n").encode("cp1252")
+    r = check(drop(ws, "PRO.csv", data))
+    assert r.verdict == "rejected"
+    [problem] = r.problems
+    assert problem.message.startswith("line 3: byte 0xF1 is not UTF-8 while line 2 is UTF-8")
+    assert "Ã" not in problem.message
+
+
+def test_nul_byte_after_64_kb_is_reported_with_its_line(ws):
+    rows = [",".join(row(i)) for i in range(2000)]
+    rows[1500] = rows[1500].replace("Turkana", "Turk\x00ana")
+    r = check(drop(ws, "PRO.csv", HEAD + "\n" + "\n".join(rows) + "\n"))
+    assert r.verdict == "rejected"
+    assert r.problems[0].message.startswith("line 1502: a NUL byte at character")
+
+
+def test_utf16_with_bom_is_read_and_annotated(ws, tmp_path):
+    from rcm_docs.intake.annotate import write_annotated
+    text = HEAD + "\n" + ",".join(row(0)).replace("Turkana", "Nariño") + "\n" + ",".join(row(1, budget="x")) + "\n"
+    p = drop(ws, "PRO.csv", text.encode("utf-16"))
+    r = check(p)
+    assert [(q.reason, q.cell) for q in r.problems] == [(Reason.NOT_A_NUMBER, "line 3, column 6")]
+    out = write_annotated(p, r, tmp_path / "PRO.annotated.xlsx")
+    assert openpyxl.load_workbook(out)["Submission"]["E2"].value == "Nariño"
+
+
+def test_tab_separated_unicode_text_gets_its_own_message(ws):
+    with pytest.raises(ReadError, match="separated by tabs"):
+        read_submission(drop(ws, "PRO.csv", (HEAD.replace(",", "\t") + "\n").encode("utf-16")), KNOWN)

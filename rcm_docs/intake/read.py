@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .contract import normalise_header
+from .textfile import NotText, check_csv_records, decode_by_evidence
 
 MAX_HEADER_SCAN = 20  # rows searched for the header under a title block
 
@@ -101,21 +102,29 @@ class EmptyFile(ReadError):
 
 
 def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """The text of a CSV's bytes, by what they prove (textfile.decode_by_evidence); annotate.py lays it out."""
+    return decode_by_evidence(data)[0]
 
 
-def read_csv(path: str | Path, known: set[str]) -> RawTable:
-    data = Path(path).read_bytes()
+def read_csv(path: str | Path, known: set[str], data: bytes | None = None) -> RawTable:
+    """data: the file's bytes when the caller has read them already (read_submission reads once)."""
+    data = Path(path).read_bytes() if data is None else data
     if not data.strip():
         raise EmptyFile(f"{path}: the file is empty")
-    text = _decode(data)
+    try:
+        text = decode_by_evidence(data)[0]
+    except NotText as e:
+        raise ReadError(f"{path}: {e}") from None
     first = text.split("\n", 1)[0]
+    if first.count("\t") > max(first.count(";"), first.count(",")):
+        raise ReadError(f"{path}: line 1: the values are separated by tabs (Excel's 'Unicode Text'), not commas; "
+                        "save it again as CSV UTF-8 (comma delimited)")
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    # The csv module reads a quote that never closes (or closes far below) as one cell holding every line
+    # after it: those rows would silently vanish. Every line must be a record, or the file is refused.
+    runaway = check_csv_records(text, delimiter)
+    if runaway is not None:
+        raise ReadError(f"{path}: {runaway.message()}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         grid = list(reader)

@@ -49,8 +49,11 @@ def check_file(path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         with open(path, "rb") as f:
-            if b"\x00" in f.read(CSV_SNIFF):
-                raise UnsafeFile(f"{path}: looks like a binary file, not CSV text; save it as CSV UTF-8 (comma delimited)")
+            head = f.read(CSV_SNIFF)
+        # UTF-16 and UTF-32 with a byte-order mark hold NULs as text; the reader decodes them and looks again.
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+            line = head.count(b"\n", 0, head.index(b"\x00")) + 1
+            raise UnsafeFile(f"{path}: line {line}: looks like a binary file, not CSV text; save it as CSV UTF-8 (comma delimited)")
     elif suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):  # zip containers
         _check_workbook(path)
 
