@@ -7,17 +7,20 @@ validate_file, the three validators, load_plan, the registries, the CLI). Every 
 """
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
 import openpyxl
 import pytest
 from conftest import FIXTURE, copy_fixture
+from hostile_files import NS, make_ods, make_xlsb, make_xlsx, ods_cell, ods_row, xlsb_sheet
 
 from rcm_docs.common.plan import PlanError, load_plan
 from rcm_docs.intake.checks import Registry
 from rcm_docs.intake.contract import Reason
-from rcm_docs.intake.read import ReadError, read_submission
+from rcm_docs.intake.read import ReadError, RefusedFile, read_submission
 from rcm_docs.intake.registries import read_partners
 from rcm_docs.intake.validate import validate_file
 
@@ -50,6 +53,71 @@ def check(path, sector: str | None = None):
 
 def problems(result, reason: Reason) -> list:
     return [p for p in result.problems if p.reason is reason]
+
+
+# ---- 1. the used range is bounded before calamine allocates it -------------------------------------------------
+def cell_xml(ref: str, v) -> str:
+    if isinstance(v, tuple):  # ("e", "#REF!"), ("f", formula), ("fe", formula, "#DIV/0!"), ("b", 1)
+        kind, *rest = v
+        return {"e": lambda: f'<c r="{ref}" t="e"><v>{rest[0]}</v></c>',
+                "f": lambda: f'<c r="{ref}"><f>{rest[0]}</f><v></v></c>',
+                "f0": lambda: f'<c r="{ref}"><f>{rest[0]}</f></c>',
+                "fs": lambda: f'<c r="{ref}" t="str"><f>{rest[0]}</f><v></v></c>',
+                "fe": lambda: f'<c r="{ref}" t="e"><f>{rest[0]}</f><v>{rest[1]}</v></c>',
+                "b": lambda: f'<c r="{ref}" t="b"><v>{rest[0]}</v></c>'}[kind]()
+    if isinstance(v, str):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'
+    return f'<c r="{ref}"><v>{v}</v></c>'
+
+
+def sheet(rows: list[list], extra: str = "") -> str:
+    """Worksheet XML of rows (row 1 = first list), cells typed by cell_xml; extra: raw XML rows after them."""
+    from rcm_docs.intake.read import column_letter
+    body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{column_letter(c)}{r}", v) for c, v in enumerate(cells) if v != "")
+                   + "</row>" for r, cells in enumerate(rows, 1))
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}><sheetData>{body}{extra}</sheetData></worksheet>'
+
+
+def numeric(cells: list) -> list:
+    return [float(c) if isinstance(c, str) and c.replace(".", "").isdigit() else c for c in cells]
+
+
+def cli_validate(ws, path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rcm_docs", "validate", str(path), "--workspace", str(ws),
+                           "--country", "KEN", "--sector", "PRO", "--format", "json"],
+                          capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "RUST_BACKTRACE": "0"})
+
+
+def test_one_cell_at_XFD1048576_is_refused_naming_sheet_and_range_and_the_process_lives(ws):
+    rows = [COLUMNS] + [numeric(row(i)) for i in range(3)]
+    p = drop(ws, "PRO.xlsx", b"")
+    make_xlsx(p, {"Activities": sheet(rows, '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')})
+    assert p.stat().st_size < 5000
+    run = cli_validate(ws, p)  # in a child: calamine would abort (SIGABRT) the process that reads this file
+    assert run.returncode == 1, run.stderr[-2000:]
+    [problem] = json.loads(run.stdout)[0]["problems"]
+    assert problem["reason"] == "refused-file"
+    assert "sheet 'Activities' has cells up to XFD1048576" in problem["message"]
+    assert "17,179,869,184 cells" in problem["message"]
+
+
+@pytest.mark.parametrize("kind", ["ods", "xlsb"])
+def test_far_cell_in_ods_and_xlsb_is_refused_before_calamine(ws, kind, monkeypatch):
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # reading would now fail: only the scan may run
+    if kind == "ods":
+        p = make_ods(drop(ws, "PRO.ods", b""), {"Data": ods_row(ods_cell("organisation") + ods_cell("activity"))
+                                                 + ods_row(ods_cell("x", 16384), 1048575)})
+    else:
+        p = make_xlsb(drop(ws, "PRO.xlsb", b""), {"Data": xlsb_sheet([(0, 0, "organisation"), (1048575, 16383, 1.0)])})
+    with pytest.raises(RefusedFile, match=r"sheet 'Data' has cells up to XFD1048576"):
+        read_submission(p, KNOWN)
+
+
+def test_old_xls_is_refused_asking_for_xlsx(ws):
+    p = drop(ws, "PRO.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    with pytest.raises(RefusedFile, match=r"\.xls\) are not read.*save it again as \.xlsx"):
+        read_submission(p, KNOWN)
+    assert problems(check(p), Reason.REFUSED)
 
 
 # ---- 2. plan.yaml alias bomb --------------------------------------------------------------------------------------

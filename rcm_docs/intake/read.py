@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ class RawTable:
     row_numbers: list[int]  # 1-based Excel row or CSV line of each data row
     overflow: list[tuple[int, int, object]] = None  # (row, column index, value) of cells right of the header
     delimiter: str | None = None  # a CSV's; ';' is what Excel writes where ',' is the decimal mark
+    sha256: str | None = None  # of the bytes that were read, checked and parsed (read_submission)
 
     def cell_ref(self, row_number: int, col_index: int) -> str:
         """'D14' in a workbook, 'line 14, column 4' in a text file."""
@@ -146,14 +149,15 @@ def read_csv(path: str | Path, known: set[str], data: bytes | None = None) -> Ra
 
 
 PREFERRED_SHEETS = ("submission", "data", "activities", "planning")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")  # all read by calamine
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")  # read by calamine (.xls refused by safety.py)
 
 
-def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
+def read_xlsx(path: str | Path, known: set[str], data: bytes | None = None) -> RawTable:
+    """data: the file's bytes (read_submission reads once), given to calamine as they are."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
     except (CalamineError, Exception) as e:  # calamine raises several types for broken zips
         raise ReadError(f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})") from None
     names = list(wb.sheet_names)
@@ -177,27 +181,49 @@ def read_xlsx(path: str | Path, known: set[str]) -> RawTable:
 
 
 class RefusedFile(ReadError):
-    """Refused before parsing: too large, or hostile (zip bomb, XML entities, path tricks)."""
+    """Refused before parsing: too large, or hostile (zip bomb, XML entities, path tricks, a grid too large
+    for the reader)."""
+
+
+def _read_once(path: Path, real: Path, limit: int) -> bytes:
+    """The file's bytes, read once, so what is checked, parsed and hashed is the same. A file saved again
+    while it is read (half old, half new) is refused."""
+    from .safety import UnsafeFile, too_large
+
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            before = os.fstat(f.fileno())
+            if before.st_size > limit:
+                raise UnsafeFile(too_large(path, before.st_size, limit))
+            data = f.read(limit + 1)
+            after = os.fstat(f.fileno())
+    except OSError as e:
+        raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from None
+    if len(data) > limit:
+        raise UnsafeFile(too_large(path, len(data), limit))
+    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) or len(data) != after.st_size:
+        raise ReadError(f"{path}: the file changed while it was being read; run the build again")
+    return data
 
 
 def read_submission(path: str | Path, known: set[str], max_bytes: int | None = None) -> RawTable:
-    """Read any supported submission file; known = normalised headers that mark the header row."""
+    """Read any supported submission file; known = normalised headers that mark the header row.
+
+    The bytes are read once: the safety checks, the parser and RawTable.sha256 all see the same bytes, so
+    a file edited during a build is either read whole, old or new, and its hash says which."""
     from .safety import DEFAULT_MAX_BYTES, UnsafeFile, check_file
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv",) + WORKBOOK_SUFFIXES:
         raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
+    limit = max_bytes or DEFAULT_MAX_BYTES
     try:
-        check_file(path, max_bytes or DEFAULT_MAX_BYTES)
+        data = _read_once(path, Path(os.path.realpath(path)), limit)
+        check_file(path, limit, data)
     except UnsafeFile as e:
         raise RefusedFile(str(e)) from None
-    before = path.stat()
-    table = read_csv(path, known) if suffix == ".csv" else read_xlsx(path, known)
-    after = path.stat()
-    # A file saved again while we read it could give half old, half new rows.
-    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size):
-        raise ReadError(f"{path}: the file changed while it was being read; run the build again")
+    table = read_csv(path, known, data) if suffix == ".csv" else read_xlsx(path, known, data)
+    table.sha256 = hashlib.sha256(data).hexdigest()
     return table
-
-
