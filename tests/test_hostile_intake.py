@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
 
 import openpyxl
 import pytest
 from conftest import FIXTURE, copy_fixture
-from hostile_files import NS, make_ods, make_xlsb, make_xlsx, ods_cell, ods_row, xlsb_sheet
+from hostile_files import NS, make_ods, make_xlsb, make_xlsx, ods_cell, ods_row, xlsb_record, xlsb_sheet
 
 from rcm_docs.common.plan import PlanError, load_plan
 from rcm_docs.intake.checks import Registry
 from rcm_docs.intake.contract import Reason
+from rcm_docs.intake.funding import validate_funding
+from rcm_docs.intake.progress import validate_progress
 from rcm_docs.intake.read import ReadError, RefusedFile, read_submission
 from rcm_docs.intake.registries import read_partners
 from rcm_docs.intake.validate import validate_file
@@ -190,3 +193,155 @@ def test_utf16_with_bom_is_read_and_annotated(ws, tmp_path):
 def test_tab_separated_unicode_text_gets_its_own_message(ws):
     with pytest.raises(ReadError, match="separated by tabs"):
         read_submission(drop(ws, "PRO.csv", (HEAD.replace(",", "\t") + "\n").encode("utf-16")), KNOWN)
+
+
+# ---- 5. Excel errors and formulas with no saved value are errors naming the cell ----------------------------------
+def test_error_cells_and_formulas_without_a_value_are_errors_naming_the_cell(ws):
+    rows = [COLUMNS, numeric(row(0)),
+            numeric(row(1, budget=("e", "#REF!"))),
+            numeric(row(2, refugees=("fe", "1/0", "#DIV/0!"))),
+            numeric(row(3, host=("f", "G4*2"))),
+            numeric(row(4, host=("f0", "G5*2"))),
+            numeric(row(5, refugees=("b", 1))),
+            numeric(row(6, host=("fs", 'IF(1,"","")'))),  # a formula whose result is "": blank, rightly
+            [("e", "#N/A")] * 8]  # a row of errors only is not a blank row
+    p = make_xlsx(drop(ws, "PRO.xlsx", b""), {"Submission": sheet(rows)})
+    r = check(p)
+    found = {(q.cell, q.reason) for q in r.problems}
+    assert {("F3", Reason.EXCEL_ERROR), ("G4", Reason.EXCEL_ERROR), ("H5", Reason.EXCEL_ERROR),
+            ("H6", Reason.EXCEL_ERROR), ("G7", Reason.NOT_A_NUMBER)} <= found
+    assert {q.cell for q in r.problems if q.reason is Reason.EXCEL_ERROR} >= {f"{c}9" for c in "ABCDEFGH"}
+    messages = {q.cell: q.message for q in r.problems if q.reason is Reason.EXCEL_ERROR}
+    assert messages["F3"].startswith("the cell holds an error value (#REF!)")
+    assert messages["G4"].startswith("the formula's result is an error (#DIV/0!)")
+    assert messages["H5"].startswith("a formula with no saved value")
+    assert ("H8", Reason.EXCEL_ERROR) not in found
+    assert not [q for q in r.problems if q.cell == "F3" and q.reason is not Reason.EXCEL_ERROR]  # one problem a cell
+    assert r.verdict == "rejected"
+
+
+def test_openpyxl_formulas_are_formulas_with_no_saved_value(ws):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Submission"
+    wb.active.append(COLUMNS)
+    wb.active.append(numeric(row(0)))
+    wb.active.append(numeric(row(1, budget="=F2*2")))
+    r = check(_save(wb, ws))
+    [problem] = problems(r, Reason.EXCEL_ERROR)
+    assert (problem.cell, problem.column) == ("F3", "budget_usd")
+    assert "save it again" in problem.fix
+
+
+def _save(wb, ws):
+    p = ws / "inputs" / "submissions" / "KEN" / "PRO.xlsx"
+    wb.save(p)
+    return p
+
+
+def test_error_cells_in_ods_and_xlsb(ws, monkeypatch):
+    err = ('<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+           'calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>')
+    nov = '<table:table-cell table:formula="of:=1+1"/>'
+    head = "".join(ods_cell(c) for c in COLUMNS)
+    data = "".join(ods_cell(c) if not c.isdigit() else f'<table:table-cell office:value-type="float" office:value="{c}"/>'
+                   for c in row(0)[:5]) + err + nov + ods_cell("5")
+    import hostile_files
+    monkeypatch.setattr(hostile_files, "ODS_NS", hostile_files.ODS_NS + ' xmlns:calcext="urn:org:documentfoundation:'
+                        'names:experimental:calc:xmlns:calcext:1.0"')
+    p = make_ods(drop(ws, "PRO.ods", b""), {"Submission": ods_row(head) + ods_row(data)})
+    r = check(p)
+    assert {q.cell: q.message.split(",")[0] for q in problems(r, Reason.EXCEL_ERROR)} == {
+        "F2": "the formula's result is an error (#DIV/0!)", "G2": "a formula with no saved value"}
+    cells = [(0, c, name) for c, name in enumerate(COLUMNS)] + [(1, c, v) for c, v in enumerate(numeric(row(0))) if c != 6]
+    sh = xlsb_sheet(cells)
+    sh = sh.replace(xlsb_record(0x92), xlsb_record(0x03, struct.pack("<IIB", 6, 0, 0x17)) + xlsb_record(0x92))
+    r = check(make_xlsb(drop(ws, "PRO.xlsb", b""), {"Submission": sh}))
+    assert [(q.cell, q.message.split(",")[0]) for q in problems(r, Reason.EXCEL_ERROR)] == [
+        ("G2", "the cell holds an error value (#REF!)")]
+
+
+def test_funding_and_progress_files_report_error_cells_too(ws):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Data"
+    wb.active.append(["donor", "organisation", "country", "sector", "amount_usd", "date", "status"])
+    wb.active.append(["Germany", "UNHCR", "KEN", "PRO", "=1000*2", "2026-02-01", "paid"])
+    p = ws / "inputs" / "funding" / "f.xlsx"
+    wb.save(p)
+    r = validate_funding(p, PLAN, REGISTRY, "inputs/funding/f.xlsx")
+    assert [(q.cell, q.reason) for q in r.problems] == [("E2", Reason.EXCEL_ERROR)]
+    wb = openpyxl.Workbook()
+    wb.active.append(["country", "sector", "organisation", "indicator", "admin1", "reached"])
+    wb.active.append(["KEN", "PRO", "UNHCR", "# registered", "Turkana", "=SUM(1,2)"])
+    p = ws / "inputs" / "sitreps" / "2026-03" / "progress" / "KEN.xlsx"
+    wb.save(p)
+    _, found = validate_progress(p, PLAN, REGISTRY)
+    assert [(q.cell, q.reason) for q in found] == [("F2", Reason.EXCEL_ERROR)]
+
+
+# ---- 6. which sheet is the data ----------------------------------------------------------------------------------
+def workbook(ws, sheets: dict[str, tuple[list[list], str]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, (rows, state) in sheets.items():
+        s = wb.create_sheet(name)
+        s.sheet_state = state
+        for r in rows:
+            s.append(r)
+    return _save(wb, ws)
+
+
+def test_two_sheets_with_the_template_columns_ask_which(ws):
+    rows = [COLUMNS] + [numeric(row(i)) for i in range(3)]
+    p = workbook(ws, {"Submission": (rows, "visible"), "Submission (2)": (rows[:2], "visible")})
+    r = check(p)
+    [problem] = r.problems
+    assert problem.reason is Reason.WHICH_SHEET and r.verdict == "rejected"
+    assert "'Submission' and 'Submission (2)'" in problem.message
+    assert "delete the other one" in problem.fix
+
+
+def test_a_hidden_stale_sheet_never_wins_over_the_visible_one(ws):
+    stale = [COLUMNS] + [numeric(row(i, budget="999999")) for i in range(5)]
+    fresh = [COLUMNS] + [numeric(row(i)) for i in range(3)]
+    r = check(workbook(ws, {"Data": (stale, "hidden"), "Activities": (fresh, "visible")}))
+    assert r.verdict == "accepted", [q.message for q in r.problems]
+    assert r.rows["budget_usd"].tolist() == [1000.0] * 3 and set(r.rows["source_sheet"]) == {"Activities"}
+
+
+def test_only_a_hidden_sheet_with_the_template_columns_is_a_question_too(ws):
+    rows = [COLUMNS] + [numeric(row(i)) for i in range(3)]
+    r = check(workbook(ws, {"Instructions": ([["Fill in the sheet"]], "visible"), "Data": (rows, "veryHidden")}))
+    [problem] = r.problems
+    assert problem.reason is Reason.WHICH_SHEET and "'Data', is hidden" in problem.message
+
+
+# ---- 7. a column under a blank header; text over Excel's cell limit ------------------------------------------------
+def test_values_under_a_blank_header_are_an_error_naming_the_column(ws):
+    rows = [COLUMNS[:5] + [None] + COLUMNS[5:]] + [numeric(row(i)[:5] + ["note"] + row(i)[5:]) for i in range(2)]
+    r = check(workbook(ws, {"Submission": (rows, "visible")}))
+    [problem] = problems(r, Reason.NO_HEADER)
+    assert problem.message.startswith("column F has values but its header cell (F1) is blank")
+    assert problem.fix == "give this column a header or delete it" and r.verdict == "rejected"
+    text = HEAD.replace("admin1,", "admin1,,") + "\n" + ",".join(row(0)).replace("Turkana,", "Turkana,note,") + "\n"
+    [problem] = problems(check(drop(ws, "PRO.csv", text)), Reason.NO_HEADER)
+    assert problem.message.startswith("column 6 has values but its header cell (line 1, column 6) is blank")
+
+
+def test_blank_header_over_an_empty_column_is_fine(ws):
+    text = HEAD.replace("admin1,", "admin1,,") + "\n" + ",".join(row(0)).replace("Turkana,", "Turkana,,") + "\n"
+    assert check(drop(ws, "PRO.csv", text)).verdict == "accepted"
+
+
+def test_text_over_32767_characters_is_an_error(ws):
+    long = "x" * 40_000
+    text = HEAD + ",description\n" + ",".join(row(0)) + f",{long}\n" + ",".join(row(1)).replace("Activity 1", long) + ",ok\n"
+    r = check(drop(ws, "PRO.csv", text))
+    assert [(q.cell, q.reason) for q in r.problems] == [("line 2, column 9", Reason.TEXT_TOO_LONG),
+                                                        ("line 3, column 3", Reason.TEXT_TOO_LONG)]
+    assert "40,000 characters" in r.problems[0].message and r.verdict == "rejected"
+
+
+def test_text_over_32767_characters_in_a_workbook_is_an_error_too(ws):
+    rows = [COLUMNS + ["description"], numeric(row(0)) + ["y" * 33_000], numeric(row(1)) + ["short"]]
+    r = check(make_xlsx(drop(ws, "PRO.xlsx", b""), {"Submission": sheet(rows)}))  # openpyxl would cut it
+    assert [(q.cell, q.reason) for q in r.problems] == [("I2", Reason.TEXT_TOO_LONG)]

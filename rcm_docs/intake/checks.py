@@ -12,7 +12,8 @@ import pandas as pd
 
 from .contract import STRUCTURE, Column, Reason, Severity, header_lookup, normalise_header, severity
 from .numbers import COMMA, DOT, parse_column, suggest
-from .read import EmptyFile, RawTable, ReadError, RefusedFile, column_letter, read_submission
+from .read import MAX_CELL_TEXT, EmptyFile, RawTable, ReadError, RefusedFile, _is_blank, column_letter, read_submission
+from .sheetscan import NO_VALUE
 
 
 @dataclass
@@ -162,6 +163,8 @@ class _Checker:
         self.raw, self.display, self.problems = raw, display, []
 
     def add(self, reason, message, fix, row=None, col_index=None, value=None, column=None):
+        if reason is not Reason.EXCEL_ERROR and (row, col_index) in self.raw.error_cells:
+            return  # the cell's Excel error is the problem; its blank value's consequences are not others
         header = column if column is not None else (self.raw.headers[col_index] if col_index is not None else None)
         cell = self.raw.cell_ref(row, col_index) if (row is not None and col_index is not None) else None
         self.problems.append(Problem(self.display, self.raw.sheet, row, header, cell,
@@ -173,6 +176,10 @@ def map_headers(chk: _Checker, cols: tuple[Column, ...], wrong_template_fix: str
     the template is there (then the one problem is that verdict). Unknown, duplicated and missing columns,
     and values beyond the last header, are reported on the way."""
     raw = chk.raw
+    if raw.sheet_problem:
+        reason, message, fix = raw.sheet_problem
+        chk.add(reason, message, fix, raw.header_row, None)
+        return None
     lookup = header_lookup(cols)
     where: dict[str, int] = {}
     for i, typed in enumerate(raw.headers):
@@ -202,7 +209,33 @@ def map_headers(chk: _Checker, cols: tuple[Column, ...], wrong_template_fix: str
     for row, i, value in raw.overflow or []:
         chk.add(Reason.EXTRA_CELLS, "this row has more values than there are column headers",
                 "give the column a header, or quote a value that holds a comma or semicolon", row, i, value, column="(no header)")
+    report_cells(chk, set(where.values()))
     return where
+
+
+def report_cells(chk: _Checker, read: set[int]) -> None:
+    """What map_headers finds in the cells themselves, for every validator: a column of values under a blank
+    header (dropped otherwise), and in the columns read, Excel errors and formulas with no saved value
+    (calamine reads them as blank: a target would become 0) and text longer than an Excel cell holds (Excel,
+    openpyxl and xlsxwriter cut it when they write the annotated copy or the merged workbook)."""
+    raw = chk.raw
+    for i in (i for i, h in enumerate(raw.headers) if not h):
+        pos = next((k for k, r in enumerate(raw.rows) if not _is_blank(r[i])), None)
+        if pos is not None:
+            where = column_letter(i) if raw.sheet is not None else str(i + 1)
+            chk.add(Reason.NO_HEADER, f"column {where} has values but its header cell "
+                    f"({raw.cell_ref(raw.header_row, i)}) is blank, so they are ignored",
+                    "give this column a header or delete it", raw.row_numbers[pos], i, raw.rows[pos][i], column="(no header)")
+    for (row, i), what in sorted(raw.error_cells.items()):
+        if i in read:
+            chk.add(Reason.EXCEL_ERROR, f"{what}, which reads as an empty cell",
+                    "open the file in Excel or LibreOffice and save it again, so each formula's result is saved, or type the value"
+                    if what.startswith(NO_VALUE) else "correct the formula or type the value, so the cell shows a number or text",
+                    row, i)
+    for row, i, length in raw.long_cells:
+        if i in read:
+            chk.add(Reason.TEXT_TOO_LONG, f"the text is {length:,} characters long, over the {MAX_CELL_TEXT:,} an Excel cell "
+                    "holds: Excel cuts the rest off", f"shorten it to at most {MAX_CELL_TEXT:,} characters", row, i)
 
 
 def open_table(path, cols: tuple[Column, ...], display: str, max_bytes: int | None, wrong_template_fix: str):
