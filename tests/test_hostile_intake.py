@@ -7,6 +7,7 @@ validate_file, the three validators, load_plan, the registries, the CLI). Every 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -345,3 +346,27 @@ def test_text_over_32767_characters_in_a_workbook_is_an_error_too(ws):
     rows = [COLUMNS + ["description"], numeric(row(0)) + ["y" * 33_000], numeric(row(1)) + ["short"]]
     r = check(make_xlsx(drop(ws, "PRO.xlsx", b""), {"Submission": sheet(rows)}))  # openpyxl would cut it
     assert [(q.cell, q.reason) for q in r.problems] == [("I2", Reason.TEXT_TOO_LONG)]
+
+
+# ---- 8. the hash is of the bytes that were read ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["PRO.csv", "PRO.xlsx"])
+def test_the_hash_is_of_the_bytes_read_even_when_the_file_is_saved_again_mid_read(ws, name, monkeypatch):
+    from rcm_docs.intake import safety
+    rows = [COLUMNS] + [numeric(row(i)) for i in range(3)]
+    p = workbook(ws, {"Submission": (rows, "visible")}) if name.endswith("xlsx") else \
+        drop(ws, name, HEAD + "\n" + "\n".join(",".join(row(i)) for i in range(3)) + "\n")
+    before = p.read_bytes()
+    real = safety.inspect_file
+
+    def edited_after_the_check(path, *args):
+        found = real(path, *args)
+        p.write_bytes(p.read_bytes().replace(b"Activity", b"Changed") if name.endswith("csv") else b"not a zip any more")
+        return found
+
+    monkeypatch.setattr(safety, "inspect_file", edited_after_the_check)
+    table = read_submission(p, KNOWN)
+    assert table.rows[0][2] == "Activity 0"
+    assert table.sha256 == hashlib.sha256(before).hexdigest() != hashlib.sha256(p.read_bytes()).hexdigest()
+    monkeypatch.setattr(safety, "inspect_file", real)
+    p.write_bytes(before)
+    assert check(p).sha256 == hashlib.sha256(before).hexdigest()

@@ -52,6 +52,7 @@ class Result:
     rows: pd.DataFrame  # typed rows with provenance; empty when rejected
     problems: list[Problem]
     data_rows: int
+    sha256: str | None = None  # of the bytes validated (RawTable.sha256): what the build records as this input
 
     @property
     def errors(self) -> list[Problem]:
