@@ -25,7 +25,7 @@ from rcm_docs.intake.contract import Reason
 from rcm_docs.intake.funding import validate_funding
 from rcm_docs.intake.progress import validate_progress
 from rcm_docs.intake.read import ReadError, RefusedFile, read_submission
-from rcm_docs.intake.registries import read_partners
+from rcm_docs.intake.registries import RegistryError, read_partners
 from rcm_docs.intake.validate import validate_file
 
 PLAN = load_plan(FIXTURE / "inputs/plan.yaml")
@@ -370,3 +370,35 @@ def test_the_hash_is_of_the_bytes_read_even_when_the_file_is_saved_again_mid_rea
     monkeypatch.setattr(safety, "inspect_file", real)
     p.write_bytes(before)
     assert check(p).sha256 == hashlib.sha256(before).hexdigest()
+
+
+# ---- 9. nothing is followed out of the workspace ------------------------------------------------------------------
+def test_a_submission_linking_out_of_the_workspace_is_refused(ws, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text(HEAD + "\n" + ",".join(row(0)) + "\n")
+    p = ws / "inputs" / "submissions" / "KEN" / "PRO.csv"
+    p.unlink()
+    p.symlink_to(secret)
+    r = check(p)
+    [problem] = r.problems
+    assert problem.reason is Reason.REFUSED and problem.row is None  # no row: no annotated copy is written
+    assert "outside the workspace" in problem.message and str(secret) in problem.message
+    (ws / "inputs" / "submissions" / "UGA").rename(tmp_path / "UGA")  # a linked folder, the same
+    (ws / "inputs" / "submissions" / "UGA").symlink_to(tmp_path / "UGA")
+    with pytest.raises(RefusedFile, match="outside the workspace"):
+        read_submission(ws / "inputs" / "submissions" / "UGA" / "PRO.csv", KNOWN)
+
+
+def test_links_inside_the_workspace_are_followed(ws):
+    p = ws / "inputs" / "submissions" / "KEN" / "EDU.csv"
+    p.symlink_to(ws / "inputs" / "submissions" / "KEN" / "PRO.csv")
+    assert read_submission(p, KNOWN).rows
+
+
+def test_registry_linking_out_of_the_workspace_is_refused(ws, tmp_path):
+    outside = tmp_path / "partners.csv"
+    outside.write_bytes((ws / "inputs" / "partners.csv").read_bytes())
+    (ws / "inputs" / "partners.csv").unlink()
+    (ws / "inputs" / "partners.csv").symlink_to(outside)
+    with pytest.raises(RegistryError, match="outside the workspace"):
+        read_partners(ws / "inputs" / "partners.csv")

@@ -256,8 +256,8 @@ def read_xlsx(path: str | Path, known: set[str], data: bytes | None = None, find
 
 
 class RefusedFile(ReadError):
-    """Refused before parsing: too large, or hostile (zip bomb, XML entities, path tricks, a grid too large
-    for the reader)."""
+    """Refused before parsing: too large, or hostile (zip bomb, XML entities, path tricks, a link out of the
+    workspace, a grid too large for the reader)."""
 
 
 def _read_once(path: Path, real: Path, limit: int) -> bytes:
@@ -287,7 +287,7 @@ def read_submission(path: str | Path, known: set[str], max_bytes: int | None = N
 
     The bytes are read once: the safety checks, the parser and RawTable.sha256 all see the same bytes, so
     a file edited during a build is either read whole, old or new, and its hash says which."""
-    from .safety import DEFAULT_MAX_BYTES, UnsafeFile, inspect_file
+    from .safety import DEFAULT_MAX_BYTES, UnsafeFile, check_inside_workspace, inspect_file
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -295,7 +295,7 @@ def read_submission(path: str | Path, known: set[str], max_bytes: int | None = N
         raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
     limit = max_bytes or DEFAULT_MAX_BYTES
     try:
-        data = _read_once(path, Path(os.path.realpath(path)), limit)
+        data = _read_once(path, check_inside_workspace(path), limit)
         findings = inspect_file(path, limit, data)
     except UnsafeFile as e:
         raise RefusedFile(str(e)) from None

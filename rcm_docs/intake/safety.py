@@ -2,7 +2,7 @@
 
 Parsers (calamine, openpyxl, csv) trust their input; a submission folder is open to anyone with a
 share link, so size, zip structure, XML prologs and each sheet's used range are checked here with
-bounded work.
+bounded work, and files are read only inside their workspace.
 """
 from __future__ import annotations
 
@@ -194,3 +194,21 @@ def _feed(path, name: str, parser, chunk: bytes | None):
         raise UnsafeFile(f"{path}: part {name} is not well-formed XML ({e}); {RESAVE}") from None
     return parser
 
+
+def check_inside_workspace(path) -> Path:
+    """The path's real location, which must lie inside its workspace: the folder holding the `inputs/` the path
+    is under (or, when inputs/ is itself a link the coordinator made, the folder it leads to). A symbolic link
+    to /etc/shadow dropped into a submissions folder would otherwise be read and copied into the reports.
+    A path under no inputs/ folder (a file named on the command line) is the caller's choice and not checked.
+    Reuse it for any file read from a workspace (registries, narratives)."""
+    here = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(here))
+    inputs = next((p for p in here.parents if p.name == "inputs"), None)
+    if inputs is None:
+        return real
+    allowed = (Path(os.path.realpath(inputs.parent)), Path(os.path.realpath(inputs)))
+    if not any(real == a or real.is_relative_to(a) for a in allowed):
+        raise UnsafeFile(f"{path}: leads through a symbolic link to {real}, outside the workspace "
+                         f"({inputs.parent}); files outside the workspace are never read; copy the file into the "
+                         "folder instead of linking to it")
+    return real
