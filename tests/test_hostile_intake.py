@@ -402,3 +402,24 @@ def test_registry_linking_out_of_the_workspace_is_refused(ws, tmp_path):
     (ws / "inputs" / "partners.csv").symlink_to(outside)
     with pytest.raises(RegistryError, match="outside the workspace"):
         read_partners(ws / "inputs" / "partners.csv")
+
+
+# ---- 10. fix suggestions are right ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("cells, flagged, suggestion", [
+    (["about 1.234,56"], "about 1.234,56", "did you mean 1234.56?"),
+    (["1000.50", "about 1.234,56"], "about 1.234,56", "did you mean 1234.56?"),  # in a '.'-decimal column
+    (["1000.50", "1.234,56"], "1.234,56", "write it as 1234.56 if that is what is meant"),
+    (["1000.50", "USD 1.234,56"], "USD 1.234,56", "write it as 1234.56 if that is what is meant"),
+    (["1000,5", "about 1.234,56"], "about 1.234,56", "did you mean 1234.56?"),
+])
+def test_a_suggested_fix_is_the_number_the_cell_says(ws, cells, flagged, suggestion):
+    body = "\n".join(",".join(row(i, budget=f'"{c}"')) for i, c in enumerate(cells))
+    r = check(drop(ws, "PRO.csv", HEAD + "\n" + body + "\n"))
+    [problem] = [q for q in r.problems if q.value == flagged]
+    assert suggestion in problem.fix and "( or" not in problem.fix and "or ," not in problem.fix
+
+
+def test_the_same_suggestion_in_a_semicolon_file(ws):
+    body = ";".join(row(0, budget="about 1.234,56")) + "\n"
+    r = check(drop(ws, "PRO.csv", HEAD.replace(",", ";") + "\n" + body))
+    assert "did you mean 1234.56?" in r.problems[0].fix

@@ -131,12 +131,25 @@ def number_fix(v, convention: str | None, plain_decimals: int | None = None) -> 
     if re.search(r"[eE][-+]?\d+$", _text(v)):
         return "format the column as Number (not General) in Excel, type the full number and save again"
     readings = {suggest(_text(v), c) for c in ([convention] if convention else [DOT, COMMA])} - {""}
+    if not readings and convention:  # the column's mark does not read it, but the text alone may ('about 1.234,56')
+        readings = {suggest(_text(v), c) for c in (DOT, COMMA)} - {""}
     if len(readings) == 2 and plain_decimals is not None and plain_decimals < 3:
         readings = {max(readings, key=lambda r: abs(float(r)))}  # 'about 1,200' USD or people: 1200, as in parse_column
     plain = readings.pop() if len(readings) == 1 and not isinstance(v, bool) else ""
     if plain and plain != _text(v):
         return f"write the number alone, without currency, units or thousands separators: did you mean {plain}?"
     return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
+
+
+def ambiguous_fix(v) -> str:
+    """The readings a flagged cell has, never an empty one: '1.234,56' in a column that also holds '1000.50'
+    can only be 1234.56; '1.250' is 1.25 or 1250."""
+    readings = [r for r in dict.fromkeys((suggest(_text(v), DOT), suggest(_text(v), COMMA))) if r]
+    if len(readings) == 2:
+        return f"write it without thousands separators ({readings[0]} or {readings[1]}, whichever is meant), with '.' for decimals"
+    if readings:
+        return f"write it as {readings[0]} if that is what is meant: no thousands separators, '.' for decimals"
+    return "write the number without thousands separators, with '.' for decimals"
 
 
 def read_numbers(series: pd.Series, name: str, report, hint: str | None, currency: str | None = None,
@@ -148,8 +161,7 @@ def read_numbers(series: pd.Series, name: str, report, hint: str | None, currenc
     p = parse_column(series, hint, decimals)
     report(p.bad, name, Reason.NOT_A_NUMBER, lambda v, _: _not_a_number(v), lambda v, _: number_fix(v, p.convention, decimals))
     report(p.ambiguous, name, Reason.AMBIGUOUS_NUMBER, lambda v, _: f"{_text(v)!r} cannot be read for sure: {p.message}",
-           lambda v, _: f"write it without thousands separators ({suggest(_text(v), DOT)} or {suggest(_text(v), COMMA)}, "
-                        "whichever is meant), with '.' for decimals")
+           lambda v, _: ambiguous_fix(v))
     foreign = (p.currency != "") & (p.currency != (currency or ""))
     report(foreign, name, Reason.NOT_A_NUMBER,
            lambda v, pos: f"{_text(v)!r} is written in {p.currency.iat[pos]}"
