@@ -105,10 +105,12 @@ def test_one_cell_at_XFD1048576_is_refused_naming_sheet_and_range_and_the_proces
     assert "17,179,869,184 cells" in problem["message"]
 
 
-@pytest.mark.parametrize("kind", ["ods", "xlsb"])
-def test_far_cell_in_ods_and_xlsb_is_refused_before_calamine(ws, kind, monkeypatch):
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xlsb"])
+def test_far_cell_is_refused_before_calamine_is_even_imported(ws, kind, monkeypatch):
     monkeypatch.setitem(sys.modules, "python_calamine", None)  # reading would now fail: only the scan may run
-    if kind == "ods":
+    if kind == "xlsx":
+        p = make_xlsx(drop(ws, "PRO.xlsx", b""), {"Data": sheet([COLUMNS], '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')})
+    elif kind == "ods":
         p = make_ods(drop(ws, "PRO.ods", b""), {"Data": ods_row(ods_cell("organisation") + ods_cell("activity"))
                                                  + ods_row(ods_cell("x", 16384), 1048575)})
     else:
