@@ -90,7 +90,7 @@ def test_a_column_that_contradicts_itself_is_rejected_naming_the_column_and_both
     assert {(p.cell, p.column, p.reason.value) for p in r.errors} == {("F2", "budget_usd", "ambiguous-number"),
                                                                      ("F3", "budget_usd", "ambiguous-number")}
     assert "'1.234,5' implies ',' for decimals but '2,500.75' implies '.' for decimals" in r.errors[0].message
-    assert "(1234.5)" in r.errors[0].fix
+    assert "write it as 1234.5" in r.errors[0].fix
 
 
 def test_a_semicolon_file_whose_cells_say_dot_decimal_is_not_read_as_comma_decimal(tmp_path, plan, registry):

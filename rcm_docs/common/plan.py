@@ -242,6 +242,82 @@ def _cross_references(data: dict) -> list[str]:
         if c.get("country") not in (None, "regional") and c["country"] not in data["countries"]:
             problems.append(f"contacts[{i}].country: {c['country']!r} is not in countries")
     return problems
+# plan.yaml through SafeLoader with alias bombs refused before anything walks the result. SafeLoader builds
+# aliases as shared references, so a 'billion laughs' loads in milliseconds; the explosion comes later, in
+# anything that walks it (jsonschema in parse_plan: 387 million nodes for a 342-byte file with 72 aliases).
+# So the composed node graph is measured before construction.
+class _AliasLimit(Exception):
+    pass
+
+
+def _counting_loader(max_aliases: int):
+    class Loader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > max_aliases:
+                    raise _AliasLimit
+            return super().compose_node(parent, index)
+
+    return Loader
+
+
+def _children(node):
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return ()
+
+
+def _expanded(root, name: str) -> tuple[int, int]:
+    """(values once aliases are written out, distinct nodes); iterative, so depth can't overflow."""
+    size, on_path, stack = {}, set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        if done:
+            on_path.discard(k)
+            size[k] = 1 + sum(size[id(c)] for c in _children(node))
+        elif k not in size:
+            if k in on_path:
+                raise PlanError(f"{name}: an alias (*name) refers to a value that contains it, so the plan "
+                                "never ends; write the values out")
+            on_path.add(k)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in size)
+    return size[id(root)], len(size)
+
+
+def safe_yaml_load(text: str, max_bytes: int = 256 * 1024, max_aliases: int = 100,
+                   max_alias_values: int = 10_000, name: str = "plan.yaml"):
+    """yaml.safe_load for plan.yaml with alias bombs, self-references and deep nesting refused.
+
+    Rule: at most max_aliases alias uses (*name), and aliases may add at most max_alias_values values
+    once written out. A plan that reuses a list of sections a few times adds tens.
+    """
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise PlanError(f"{name}: {size:,} bytes, over the {max_bytes:,}-byte limit for a plan; "
+                        "a plan is vocabularies and settings, keep data in the inputs")
+    loader = _counting_loader(max_aliases)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        total, distinct = _expanded(node, name)
+        if total - distinct > max_alias_values:
+            raise PlanError(f"{name} uses {loader.aliases} aliases (&anchor/*alias) that expand it to "
+                            f"{total:,} values (a 'billion laughs'); write the values out")
+        return loader.construct_document(node)
+    except _AliasLimit:
+        raise PlanError(f"{name} uses over {max_aliases} aliases (&anchor/*alias); write the values out") from None
+    except RecursionError:
+        raise PlanError(f"{name}: values nested too deeply to read; a plan needs a few levels") from None
+    finally:
+        loader.dispose()
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -251,7 +327,7 @@ def load_plan(path: str | Path) -> Plan:
     except FileNotFoundError:
         raise PlanError(f"{path}: not found; a workspace needs inputs/plan.yaml") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml_load(text, name=str(path))
     except yaml.YAMLError as e:
         raise PlanError(f"{path}: not valid YAML: {e}") from None
     return parse_plan(data)

@@ -12,7 +12,8 @@ import pandas as pd
 
 from .contract import STRUCTURE, Column, Reason, Severity, header_lookup, normalise_header, severity
 from .numbers import COMMA, DOT, parse_column, suggest
-from .read import EmptyFile, RawTable, ReadError, RefusedFile, column_letter, read_submission
+from .read import MAX_CELL_TEXT, EmptyFile, RawTable, ReadError, RefusedFile, _is_blank, column_letter, read_submission
+from .sheetscan import NO_VALUE
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Result:
     rows: pd.DataFrame  # typed rows with provenance; empty when rejected
     problems: list[Problem]
     data_rows: int
+    sha256: str | None = None  # of the bytes validated (RawTable.sha256): what the build records as this input
 
     @property
     def errors(self) -> list[Problem]:
@@ -129,6 +131,8 @@ def number_fix(v, convention: str | None, plain_decimals: int | None = None) -> 
     if re.search(r"[eE][-+]?\d+$", _text(v)):
         return "format the column as Number (not General) in Excel, type the full number and save again"
     readings = {suggest(_text(v), c) for c in ([convention] if convention else [DOT, COMMA])} - {""}
+    if not readings and convention:  # the column's mark does not read it, but the text alone may ('about 1.234,56')
+        readings = {suggest(_text(v), c) for c in (DOT, COMMA)} - {""}
     if len(readings) == 2 and plain_decimals is not None and plain_decimals < 3:
         readings = {max(readings, key=lambda r: abs(float(r)))}  # 'about 1,200' USD or people: 1200, as in parse_column
     plain = readings.pop() if len(readings) == 1 and not isinstance(v, bool) else ""
@@ -137,10 +141,15 @@ def number_fix(v, convention: str | None, plain_decimals: int | None = None) -> 
     return "enter a plain number (digits only, no text, separators or currency), or leave the cell empty"
 
 
-def _ambiguous_fix(text: str) -> str:
-    readings = list(dict.fromkeys(r for r in (suggest(text, DOT), suggest(text, COMMA)) if r))
-    which = " or ".join(readings) + (", whichever is meant" if len(readings) > 1 else "")
-    return f"write it without thousands separators, with '.' for decimals ({which})"
+def ambiguous_fix(v) -> str:
+    """The readings a flagged cell has, never an empty one: '1.234,56' in a column that also holds '1000.50'
+    can only be 1234.56; '1.250' is 1.25 or 1250."""
+    readings = [r for r in dict.fromkeys((suggest(_text(v), DOT), suggest(_text(v), COMMA))) if r]
+    if len(readings) == 2:
+        return f"write it without thousands separators ({readings[0]} or {readings[1]}, whichever is meant), with '.' for decimals"
+    if readings:
+        return f"write it as {readings[0]} if that is what is meant: no thousands separators, '.' for decimals"
+    return "write the number without thousands separators, with '.' for decimals"
 
 
 def read_numbers(series: pd.Series, name: str, report, hint: str | None, currency: str | None = None,
@@ -152,7 +161,7 @@ def read_numbers(series: pd.Series, name: str, report, hint: str | None, currenc
     p = parse_column(series, hint, decimals)
     report(p.bad, name, Reason.NOT_A_NUMBER, lambda v, _: _not_a_number(v), lambda v, _: number_fix(v, p.convention, decimals))
     report(p.ambiguous, name, Reason.AMBIGUOUS_NUMBER, lambda v, _: f"{_text(v)!r} cannot be read for sure: {p.message}",
-           lambda v, _: _ambiguous_fix(_text(v)))
+           lambda v, _: ambiguous_fix(v))
     foreign = (p.currency != "") & (p.currency != (currency or ""))
     report(foreign, name, Reason.NOT_A_NUMBER,
            lambda v, pos: f"{_text(v)!r} is written in {p.currency.iat[pos]}"
@@ -167,6 +176,8 @@ class _Checker:
         self.raw, self.display, self.problems = raw, display, []
 
     def add(self, reason, message, fix, row=None, col_index=None, value=None, column=None):
+        if reason is not Reason.EXCEL_ERROR and (row, col_index) in self.raw.error_cells:
+            return  # the cell's Excel error is the problem; its blank value's consequences are not others
         header = column if column is not None else (self.raw.headers[col_index] if col_index is not None else None)
         cell = self.raw.cell_ref(row, col_index) if (row is not None and col_index is not None) else None
         self.problems.append(Problem(self.display, self.raw.sheet, row, header, cell,
@@ -178,6 +189,10 @@ def map_headers(chk: _Checker, cols: tuple[Column, ...], wrong_template_fix: str
     the template is there (then the one problem is that verdict). Unknown, duplicated and missing columns,
     and values beyond the last header, are reported on the way."""
     raw = chk.raw
+    if raw.sheet_problem:
+        reason, message, fix = raw.sheet_problem
+        chk.add(reason, message, fix, raw.header_row, None)
+        return None
     lookup = header_lookup(cols)
     where: dict[str, int] = {}
     for i, typed in enumerate(raw.headers):
@@ -207,7 +222,33 @@ def map_headers(chk: _Checker, cols: tuple[Column, ...], wrong_template_fix: str
     for row, i, value in raw.overflow or []:
         chk.add(Reason.EXTRA_CELLS, "this row has more values than there are column headers",
                 "give the column a header, or quote a value that holds a comma or semicolon", row, i, value, column="(no header)")
+    report_cells(chk, set(where.values()))
     return where
+
+
+def report_cells(chk: _Checker, read: set[int]) -> None:
+    """What map_headers finds in the cells themselves, for every validator: a column of values under a blank
+    header (dropped otherwise), and in the columns read, Excel errors and formulas with no saved value
+    (calamine reads them as blank: a target would become 0) and text longer than an Excel cell holds (Excel,
+    openpyxl and xlsxwriter cut it when they write the annotated copy or the merged workbook)."""
+    raw = chk.raw
+    for i in (i for i, h in enumerate(raw.headers) if not h):
+        pos = next((k for k, r in enumerate(raw.rows) if not _is_blank(r[i])), None)
+        if pos is not None:
+            where = column_letter(i) if raw.sheet is not None else str(i + 1)
+            chk.add(Reason.NO_HEADER, f"column {where} has values but its header cell "
+                    f"({raw.cell_ref(raw.header_row, i)}) is blank, so they are ignored",
+                    "give this column a header or delete it", raw.row_numbers[pos], i, raw.rows[pos][i], column="(no header)")
+    for (row, i), what in sorted(raw.error_cells.items()):
+        if i in read:
+            chk.add(Reason.EXCEL_ERROR, f"{what}, which reads as an empty cell",
+                    "open the file in Excel or LibreOffice and save it again, so each formula's result is saved, or type the value"
+                    if what.startswith(NO_VALUE) else "correct the formula or type the value, so the cell shows a number or text",
+                    row, i)
+    for row, i, length in raw.long_cells:
+        if i in read:
+            chk.add(Reason.TEXT_TOO_LONG, f"the text is {length:,} characters long, over the {MAX_CELL_TEXT:,} an Excel cell "
+                    "holds: Excel cuts the rest off", f"shorten it to at most {MAX_CELL_TEXT:,} characters", row, i)
 
 
 def open_table(path, cols: tuple[Column, ...], display: str, max_bytes: int | None, wrong_template_fix: str):

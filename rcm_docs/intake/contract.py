@@ -160,11 +160,16 @@ class Reason(str, Enum):
     SCALE = "off-by-a-factor"
     PARTNER_NOT_REGISTERED_HERE = "partner-not-registered-in-country"
     PEOPLE_ON_OUTPUT_INDICATOR = "people-on-output-indicator"
+    WHICH_SHEET = "which-sheet"
+    NO_HEADER = "no-header"
+    EXCEL_ERROR = "excel-error"
+    TEXT_TOO_LONG = "text-too-long"
 
 
 STRUCTURE = {
     Reason.UNREADABLE, Reason.REFUSED, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
-    Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE,
+    Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE, Reason.WHICH_SHEET,
+    Reason.NO_HEADER,
 }
 WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS,
             Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE, Reason.PEOPLE_ON_OUTPUT_INDICATOR}
@@ -204,6 +209,10 @@ TITLES = {
     Reason.SCALE: "whole file far off the plan's other files (a factor of 1,000?)",
     Reason.PARTNER_NOT_REGISTERED_HERE: "partner appeals in a country where it is not registered",
     Reason.PEOPLE_ON_OUTPUT_INDICATOR: "people targets on an indicator that does not count people (not counted)",
+    Reason.WHICH_SHEET: "not clear which sheet is the submission (two sheets with the template's columns, or a hidden one)",
+    Reason.NO_HEADER: "values in a column whose header is blank",
+    Reason.EXCEL_ERROR: "Excel error (#REF!, #DIV/0!, ...) or formula with no saved value, which reads as blank",
+    Reason.TEXT_TOO_LONG: "text longer than an Excel cell holds (32,767 characters)",
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .contract import normalise_header
 from .read import read_csv
+from .safety import UnsafeFile, check_inside_workspace
 
 
 class RegistryError(Exception):
@@ -17,8 +18,12 @@ def _read_registry_csv(path: str | Path, required: list[str], optional: list[str
     path = Path(path)
     if not path.exists():
         raise RegistryError(f"{path}: not found; the workspace needs it (columns: {', '.join(required)})")
+    try:
+        real = check_inside_workspace(path)  # a link to a file outside the workspace is never followed
+    except UnsafeFile as e:
+        raise RegistryError(str(e)) from None
     names = {normalise_header(c): c for c in [*required, *optional]}
-    table = read_csv(path, set(names))
+    table = read_csv(path, set(names), real.read_bytes())
     headers = [names.get(normalise_header(h), normalise_header(h)) for h in table.headers]
     missing = [c for c in required if c not in headers]
     if missing:

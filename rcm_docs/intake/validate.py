@@ -142,7 +142,7 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     rows = pd.DataFrame()
     if not has_error and n:
         rows = _typed_rows(data, plan, registry, country, sector, display, raw.sheet, rownum)
-    return Result(display, country, sector, rows, problems, n)
+    return Result(display, country, sector, rows, problems, n, raw.sha256)
 
 
 OUTLIER_FACTOR = 50  # a row 50x the file's median budget or target is most often a typo
