@@ -213,3 +213,54 @@ def test_exceptions_that_pickle_keep_their_own_type(pool, tmp_path):
 
 def _raise_key_error():
     raise KeyError("sector")
+
+
+# --- 3. any file name under inputs/ works ------------------------------------------------------------------
+
+FUNDING_ROW = "donor,organisation,country,sector,amount_usd,date,status\nJapan,UNHCR,UGA,PRO,{amount},2026-02-01,paid\n"
+PROGRESS_ROW = "country,sector,organisation,indicator,admin1,reached\nUGA,PRO,UNHCR,# of people registered,Arua,10\n"
+
+
+def test_any_file_name_under_inputs_builds_and_is_hashed_in_the_manifest(tmp_path):
+    import json
+
+    ws = copy_fixture(tmp_path / "ws")
+    inputs = ws / "inputs"
+    odd = {  # Snakemake would read {...} as a wildcard, or choke on a name that is not UTF-8
+        "x {y}.txt": "notes",
+        "a}b.csv": "a,b\n",
+        "narratives/KEN/{country}.md": "# Not a section\n",
+        "narratives/{doc}/overview.md": "# Not a document\n",
+        "sitreps/2026-03/highlights/KEN/{country}.md": "- not a section\n",
+        "sitreps/2026-03/progress/{partner} a}b.csv": PROGRESS_ROW,
+        "funding/{donor} a}b.csv": FUNDING_ROW.format(amount=1000),
+        "funding/notes {y}.txt": "not read",
+        "misc/{1}.txt": "x",
+    }
+    for name, text in odd.items():
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / name).write_text(text)
+    with open(os.fsencode(inputs / "funding") + b"/\xff donor.csv", "w") as f:  # not UTF-8
+        f.write(FUNDING_ROW.format(amount=500))
+
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((ws / "build/manifest.json").read_text())["inputs"]
+    for name in odd:
+        assert f"inputs/{name}" in manifest
+    assert "inputs/funding/\\xff donor.csv" in manifest
+    funding = json.loads((ws / "build/data/funding.status.json").read_text())["submissions"]
+    assert {"inputs/funding/{donor} a}b.csv", "inputs/funding/\\xff donor.csv"} <= {s["file"] for s in funding}
+    assert all(s["verdict"] == "accepted" for s in funding)
+
+    # A file Snakemake is not told about still reruns what reads it when it changes.
+    (inputs / "x {y}.txt").write_text("other notes")
+    (inputs / "funding/{donor} a}b.csv").write_text(FUNDING_ROW.format(amount=2000))
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((ws / "build/manifest.json").read_text())["inputs"]
+    import hashlib
+
+    assert manifest["inputs/x {y}.txt"] == hashlib.sha256(b"other notes").hexdigest()
+    rows = (ws / "build/data/funding.rows.csv").read_text()
+    assert "2000" in rows and ",1000," not in rows

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..common.files import atomic_write_text
 from ..common.plan import workspace_plan
 from ..common.workspace import funding_files, progress_files, submission_files
-from .steps import rel, write_json
+from .steps import printable, rel, write_json
 
 
 def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
@@ -50,7 +50,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
         if any(p.row for p in result.problems):
             from ..intake.annotate import write_annotated
 
-            write_annotated(path, result, reports_dir / f"{path.stem}.annotated.xlsx", plan.epoch)
+            write_annotated(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
         frames.append(result.rows)
     rows = merge(frames, plan)
     if rows.empty:
@@ -66,7 +66,7 @@ def _report(root, reports_dir: Path, path: Path, result, where: str, what: str) 
     """One file's validation report (Markdown and HTML) and its line in the status file."""
     from ..intake.report import submission_report, to_html
 
-    report = reports_dir / f"{path.name}.md"
+    report = reports_dir / f"{printable(path.name)}.md"
     text = submission_report(result, where, what)
     atomic_write_text(report, text)
     atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {result.file}"))

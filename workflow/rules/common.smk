@@ -13,6 +13,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from rcm_docs.build import workers
+from rcm_docs.build.steps import declarable, undeclared
 from rcm_docs.common.plan import PlanError, load_plan
 from rcm_docs.common.workspace import (
     code_version, funding_files, narrative_path, progress_files, stray_files, submission_files, template_dirs,
@@ -44,6 +45,17 @@ wildcard_constraints:
     doc="|".join(DOCS),
     period=r"\d{4}-\d{2}",
     audience="|".join(PLAN.audiences),
+
+
+def declared(*functions):
+    """The files of these input functions that Snakemake can declare: `{...}` in a path would read as a
+    wildcard (build/steps.declarable). Each rule using it also has params `unlisted=unlisted(...)`."""
+    return lambda wildcards: declarable(p for f in functions for p in f(wildcards))
+
+
+def unlisted(*functions):
+    """A hash of the files `declared` left out: the step still reruns when one of them changes."""
+    return lambda wildcards: undeclared(p for f in functions for p in f(wildcards))
 
 
 def get_submissions(wildcards):

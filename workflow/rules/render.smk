@@ -5,7 +5,7 @@ from rcm_docs.build import render as render_jobs
 rule render_rrp:
     input:
         figures="build/figures/{doc}.json",
-        narratives=get_narratives,
+        narratives=declared(get_narratives),
         plan="inputs/plan.yaml",
         template=get_template("rrp.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -57,7 +57,7 @@ rule render_pack:
         figures="build/figures/{doc}.json",
         funding="build/figures/funding/{doc}.json",
         sitrep=get_latest_sitrep,
-        narratives=get_pack_narratives,
+        narratives=declared(get_pack_narratives),
         plan="inputs/plan.yaml",
         template=get_template("pack.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -83,7 +83,7 @@ rule render_sitrep:
     input:
         figures="build/figures/{doc}.json",
         sitrep="build/figures/sitreps/{period}/{doc}.json",
-        highlights=get_highlights,
+        highlights=declared(get_highlights),
         plan="inputs/plan.yaml",
         template=get_template("sitrep.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -99,6 +99,7 @@ rule render_sitrep:
         "build/logs/render_sitrep/{period}/{doc}.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_highlights),
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
