@@ -264,3 +264,200 @@ def test_any_file_name_under_inputs_builds_and_is_hashed_in_the_manifest(tmp_pat
     assert manifest["inputs/x {y}.txt"] == hashlib.sha256(b"other notes").hexdigest()
     rows = (ws / "build/data/funding.rows.csv").read_text()
     assert "2000" in rows and ",1000," not in rows
+
+
+# --- 4. every submission format gets its annotated copy; none crashes its country ---------------------------
+
+import struct  # noqa: E402
+import zipfile  # noqa: E402
+from xml.sax.saxutils import escape  # noqa: E402
+
+def _write_ods(path, sheets):
+    """A minimal OpenDocument spreadsheet (no odfpy here): {sheet name: rows of str/int/float}."""
+    def cell(v):
+        if v is None:
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">' + "".join(
+            "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows) + "</table:table>"
+        for name, rows in sheets.items())
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+
+
+def _rec(kind, data=b""):
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _xl_string(s, length_bytes):
+    try:
+        raw, flag = s.encode("latin-1"), 0
+    except UnicodeEncodeError:
+        raw, flag = s.encode("utf-16-le"), 1
+    return struct.pack("<B" if length_bytes == 1 else "<H", len(s)) + bytes([flag]) + raw
+
+
+def _write_xls(path, sheets):
+    """A minimal Excel 97-2003 workbook (BIFF8 in a compound file; no xlwt here): {sheet: rows}."""
+    bof = lambda dt: _rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
+    strings = sorted({v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)})
+    index = {s: i for i, s in enumerate(strings)}
+    sst = _rec(0x00FC, struct.pack("<II", len(strings), len(strings)) + b"".join(_xl_string(s, 2) for s in strings))
+    bodies = []
+    for rows in sheets.values():
+        cells = b""
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, str):
+                    cells += _rec(0x00FD, struct.pack("<HHHI", r, c, 0, index[v]))
+                elif v is not None:
+                    cells += _rec(0x0203, struct.pack("<HHHd", r, c, 0, float(v)))
+        width = max((len(r) for r in rows), default=0)
+        dims = _rec(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        bodies.append(bof(0x0010) + dims + cells + _rec(0x000A))
+    names = list(sheets)
+    bound_len = sum(len(_rec(0x0085, b"\0" * 6 + _xl_string(n, 1))) for n in names)
+    offset = len(bof(5)) + bound_len + len(sst) + len(_rec(0x000A))
+    bounds = b""
+    for name, body in zip(names, bodies):
+        bounds += _rec(0x0085, struct.pack("<IBB", offset, 0, 0) + _xl_string(name, 1))
+        offset += len(body)
+    stream = bof(5) + bounds + sst + _rec(0x000A) + b"".join(bodies)
+    stream += b"\0" * (4096 - len(stream)) if len(stream) < 4096 else b""  # no mini stream to write
+    sectors = -(-len(stream) // 512)
+    assert sectors + 2 <= 128
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, end] + [i + 1 for i in range(2, sectors + 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+
+    def entry(name, kind, child, start, size):
+        raw = (name + "\0").encode("utf-16-le") if name else b""
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1 if name else 0)
+                + struct.pack("<III", free, free, child) + b"\0" * 16 + b"\0" * 4 + b"\0" * 16
+                + struct.pack("<IQ", start, size))
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 2, len(stream))
+                 + entry("", 0, free, 0, 0) * 2)
+    Path(path).write_bytes(header + struct.pack("<128I", *fat) + directory + stream.ljust(sectors * 512, b"\0"))
+
+
+def _write_xlsx_openpyxl_rejects(path, sheets):
+    """An .xlsx calamine reads (so it validates) but openpyxl refuses: a style with a non-numeric format id."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        sheet = wb.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    tmp = Path(str(path) + ".tmp")
+    wb.save(tmp)
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                data = data.replace(b'<cellXfs count="1">', b'<cellXfs count="1"><xf numFmtId="zz" fontId="0" '
+                                    b'fillId="0" borderId="0" xfId="0"/>', 1)
+            zout.writestr(info, data)
+    tmp.unlink()
+
+
+HEADER = ["organisation", "objective", "activity", "indicator", "admin1", "budget_usd", "target_refugees",
+          "target_host_community"]
+ROWS = [HEADER,
+        ["UNHCR", "Access to education", "Enrolment", "# of children enrolled", "Adjumani", 50000, 2000, 100],
+        ["NRC", "Access to education", "Classrooms", "# of classrooms built", "Yumbe", "1,200", 10, 0]]
+
+
+def _annotated_cells(path: Path) -> tuple[list[list], dict]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    problems = [[c.value for c in row] for row in wb["Problems"].iter_rows()]
+    sheet = wb["Submission"]
+    return problems, {"A2": sheet["A2"].value, "F2": sheet["F2"].value, "F3": sheet["F3"].value,
+                      "F3 fill": sheet["F3"].fill.start_color.rgb, "F3 comment": sheet["F3"].comment.text}
+
+
+@pytest.mark.parametrize("suffix, write", [(".ods", _write_ods), (".xls", _write_xls),
+                                           (".xlsx", _write_xlsx_openpyxl_rejects)])
+def test_a_workbook_openpyxl_cannot_open_gets_its_annotated_copy_as_xlsx(tmp_path, suffix, write):
+    import json
+
+    from rcm_docs.build.validate import validate_country
+
+    ws = copy_fixture(tmp_path / "ws")
+    write(ws / f"inputs/submissions/UGA/EDU{suffix}", {"Notes": [["Filled in by the Education sector"]],
+                                                        "Submission": ROWS})
+    reports = ws / "build/reports/UGA"
+    status = validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
+    edu = next(s for s in status["submissions"] if s["sector"] == "EDU")
+    assert edu["verdict"] == "rejected" and edu["errors"] == 1
+    problems, cells = _annotated_cells(reports / "EDU.annotated.xlsx")
+    assert problems[0][:3] == ["Severity", "Sheet", "Row"]
+    assert problems[1][:4] == ["error", "Submission", 3, "F3"]
+    assert cells["A2"] == "UNHCR" and cells["F2"] == 50000 and cells["F3"] == "1,200"
+    assert cells["F3 fill"].endswith("FFC7CE") and "Fix: " in cells["F3 comment"]
+    assert "ERROR" in cells["F3 comment"]
+    assert json.loads((ws / "build/data/UGA.status.json").read_text())["rejected"] == [f"inputs/submissions/UGA/EDU{suffix}"]
+
+
+def test_rcm_docs_validate_annotates_an_ods_too(tmp_path):
+    from rcm_docs.commands import validate
+
+    ws = copy_fixture(tmp_path / "ws")
+    _write_ods(ws / "inputs/submissions/UGA/EDU.ods", {"Submission": ROWS})
+    code, out = validate([str(ws / "inputs/submissions/UGA/EDU.ods")], annotate=str(tmp_path / "fixes"))
+    assert code == 1 and "REJECTED" in out
+    problems, cells = _annotated_cells(tmp_path / "fixes/EDU.annotated.xlsx")
+    assert problems[1][3] == "F3" and cells["F3"] == "1,200"
+
+
+def test_control_characters_and_formulas_in_a_csv_do_not_stop_its_annotated_copy(tmp_path):
+    import openpyxl
+
+    from rcm_docs.build.validate import validate_country
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/submissions/UGA/EDU.csv").write_text(
+        ",".join(HEADER) + "\n"
+        "UNHCR,Access\x01 to education,=HYPERLINK(\"http://x\"),# of children enrolled,Adjumani,50000,2000,100\n"
+        "NRC,Access to education,Classrooms,# of classrooms built,Yumbe,\"1,200\x02\",10,0\n")
+    reports = ws / "build/reports/UGA"
+    validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
+    sheet = openpyxl.load_workbook(reports / "EDU.annotated.xlsx")["Submission"]
+    assert sheet["B2"].value == "Access\ufffd to education" and sheet["C2"].data_type == "s"
+    assert sheet["F3"].fill.start_color.rgb.endswith("FFC7CE")
+
+
+def test_a_file_no_annotated_copy_can_be_made_of_does_not_fail_its_country(tmp_path, monkeypatch):
+    from rcm_docs.build.validate import validate_country
+    from rcm_docs.intake import annotate
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(annotate, "write_annotated", broken)
+    ws = copy_fixture(tmp_path / "ws")
+    _write_ods(ws / "inputs/submissions/UGA/EDU.ods", {"Submission": ROWS})
+    reports = ws / "build/reports/UGA"
+    status = validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
+    assert [s["verdict"] for s in status["submissions"]] == ["rejected", "accepted"]
+    assert "No annotated copy of this file could be written (OSError: disk full)" in (reports / "EDU.ods.md").read_text()
+    assert not (reports / "EDU.annotated.xlsx").exists()

@@ -46,11 +46,10 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     frames, subs = [], []
     for path, result in results:
         sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
-        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name))
+        failed = None
         if any(p.row for p in result.problems):
-            from ..intake.annotate import write_annotated
-
-            write_annotated(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
+            failed = _annotate(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
+        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name, failed))
         frames.append(result.rows)
     rows = merge(frames, plan)
     if rows.empty:
@@ -62,12 +61,28 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     return status
 
 
-def _report(root, reports_dir: Path, path: Path, result, where: str, what: str) -> dict:
+def _annotate(path: Path, result, out: Path, epoch) -> str | None:
+    """The annotated copy beside the report; a file it cannot be made of must not fail its whole country
+    (the report lists every problem anyway). -> None, or why there is no annotated copy."""
+    from ..intake.annotate import write_annotated
+
+    try:
+        write_annotated(path, result, out, epoch)
+        return None
+    except Exception as e:  # noqa: BLE001  any reader or writer error: the copy is a convenience
+        out.unlink(missing_ok=True)
+        return f"{type(e).__name__}: {e}"
+
+
+def _report(root, reports_dir: Path, path: Path, result, where: str, what: str, no_annotated: str | None = None) -> dict:
     """One file's validation report (Markdown and HTML) and its line in the status file."""
     from ..intake.report import submission_report, to_html
 
     report = reports_dir / f"{printable(path.name)}.md"
     text = submission_report(result, where, what)
+    if no_annotated:
+        text += (f"\nNo annotated copy of this file could be written ({printable(no_annotated)}); "
+                 "every problem is listed above.\n")
     atomic_write_text(report, text)
     atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {result.file}"))
     return {"file": result.file, "sector": result.sector, "verdict": result.verdict, "rows": result.data_rows,
