@@ -461,3 +461,45 @@ def test_a_file_no_annotated_copy_can_be_made_of_does_not_fail_its_country(tmp_p
     assert [s["verdict"] for s in status["submissions"]] == ["rejected", "accepted"]
     assert "No annotated copy of this file could be written (OSError: disk full)" in (reports / "EDU.ods.md").read_text()
     assert not (reports / "EDU.annotated.xlsx").exists()
+
+
+# --- 6. `rcm-docs validate` and the build say the same about every submission --------------------------------
+
+def test_validate_and_the_build_report_the_same_problems_across_sector_files(tmp_path):
+    import json
+
+    from rcm_docs.build.validate import validate_country
+    from rcm_docs.commands import validate
+
+    ws = copy_fixture(tmp_path / "ws")
+    # The same legal aid activity appealed for by NRC under Protection and again under WASH.
+    (ws / "inputs/submissions/KEN/WASH.csv").write_text(
+        "organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community\n"
+        "Norwegian Refugee Council,Water supply,Boreholes,# of boreholes,Turkana,90000,5000,0\n"
+        "Norwegian Refugee Council,Access to asylum,Legal aid,# of people receiving legal aid,Turkana,200000,4000,1000\n")
+
+    code, out = validate([str(ws)], fmt="json")
+    command = {r["file"]: r for r in json.loads(out)}
+    reports = ws / "build/reports/KEN"
+    status = validate_country(ws, "KEN", ws / "build/data/KEN.rows.csv", ws / "build/data/KEN.status.json", reports)
+    build = {s["file"]: s for s in status["submissions"]}
+
+    wash = command["inputs/submissions/KEN/WASH.csv"]
+    assert [(p["reason"], p["row"], p["severity"]) for p in wash["problems"]] == [("duplicate-across-sectors", 3, "warning")]
+    assert "same organisation, activity, indicator and admin1 as inputs/submissions/KEN/PRO.csv row 3" in \
+        wash["problems"][0]["message"]
+    assert build["inputs/submissions/KEN/WASH.csv"]["verdict"] == wash["verdict"] == "accepted with warnings"
+    assert "inputs/submissions/KEN/PRO.csv row 3" in (reports / "WASH.csv.md").read_text()
+    for file, s in build.items():  # every file: the same verdict and the same counts
+        problems = command[file]["problems"]
+        assert (s["verdict"], s["errors"], s["warnings"]) == (
+            command[file]["verdict"], sum(p["severity"] == "error" for p in problems),
+            sum(p["severity"] == "warning" for p in problems)), file
+
+    # One file of the tree, and the same file checked before it is dropped in, say the same.
+    _, one = validate([str(ws / "inputs/submissions/KEN/WASH.csv")])
+    assert "ACCEPTED WITH WARNINGS" in one and "[duplicate-across-sectors]" in one
+    candidate = tmp_path / "draft.csv"
+    candidate.write_bytes((ws / "inputs/submissions/KEN/WASH.csv").read_bytes())
+    _, before = validate([str(candidate)], workspace=str(ws), country="KEN", sector="WASH")
+    assert "ACCEPTED WITH WARNINGS" in before and "inputs/submissions/KEN/PRO.csv row 3" in before

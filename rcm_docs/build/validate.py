@@ -11,26 +11,27 @@ from ..common.workspace import funding_files, progress_files, submission_files
 from .steps import printable, rel, write_json
 
 
-def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
-    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
-    Never fails on bad data: the verdicts gate the documents downstream."""
+def check_submissions(root, country: str, files: list[tuple[Path, str]] | None = None) -> list[tuple[Path, object]]:
+    """Every submission of one country checked as the build checks it: each file on its own, then across
+    the country's files (the same activity appealed for in two sectors' files). `rcm-docs validate` calls
+    this too, so the command and the build agree on every problem. files: (path, sector) pairs to check,
+    by default the country's submissions, each of the sector its name says. -> (path, Result) pairs."""
     import pandas as pd
 
     from ..intake.checks import Problem, Registry, Result
     from ..intake.contract import Reason
     from ..intake.read import read_gazetteer, read_partners
-    from ..intake.validate import cross_sector_duplicates, output_columns, validate_file
-    from ..model.merge import merge, write_rows_csv
+    from ..intake.validate import cross_sector_duplicates, validate_file
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
     gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
-    reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    if files is None:
+        files = [(p, p.stem) for p in submission_files(root, country)]
     results = []
-    for path in submission_files(root, country):
+    for path, sector in files:
+        path = Path(path)
         display = rel(root, path)
-        sector = path.stem
         if sector not in plan.sector_codes:
             close = [c for c in plan.sector_codes if c.casefold() == sector.casefold()]
             fix = (f"rename the file to {close[0]}{path.suffix}" if close
@@ -43,12 +44,27 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
                                    gazetteer[country] if gazetteer else None)
         results.append((path, result))
     cross_sector_duplicates([r for _, r in results])
+    return results
+
+
+def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
+    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
+    Never fails on bad data: the verdicts gate the documents downstream."""
+    import pandas as pd
+
+    from ..intake.validate import output_columns
+    from ..model.merge import merge, write_rows_csv
+
+    plan = workspace_plan(root)
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    results = check_submissions(root, country)
     frames, subs = [], []
     for path, result in results:
         sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
         failed = None
         if any(p.row for p in result.problems):
-            failed = _annotate(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
+            failed = annotate(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
         subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name, failed))
         frames.append(result.rows)
     rows = merge(frames, plan)
@@ -61,9 +77,9 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     return status
 
 
-def _annotate(path: Path, result, out: Path, epoch) -> str | None:
-    """The annotated copy beside the report; a file it cannot be made of must not fail its whole country
-    (the report lists every problem anyway). -> None, or why there is no annotated copy."""
+def annotate(path: Path, result, out: Path, epoch=None) -> str | None:
+    """A submission's annotated copy; a file it cannot be made of must not fail its whole country (the
+    report lists every problem anyway). -> None, or why there is no annotated copy."""
     from ..intake.annotate import write_annotated
 
     try:
