@@ -503,3 +503,70 @@ def test_validate_and_the_build_report_the_same_problems_across_sector_files(tmp
     candidate.write_bytes((ws / "inputs/submissions/KEN/WASH.csv").read_bytes())
     _, before = validate([str(candidate)], workspace=str(ws), country="KEN", sector="WASH")
     assert "ACCEPTED WITH WARNINGS" in before and "inputs/submissions/KEN/PRO.csv row 3" in before
+
+
+# --- 2. a failed render never takes the last good documents away ---------------------------------------------
+
+def _stale(ws: Path) -> dict:
+    import json
+
+    path = ws / "build/stale.json"
+    return json.loads(path.read_text())["documents"] if path.exists() else {}
+
+
+def test_a_failed_render_keeps_the_last_good_documents_marked_stale_until_fixed(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    assert snakemake(ws).returncode == 0
+    good = {f: (ws / "build/rrp" / f).read_bytes() for f in ("KEN.docx", "KEN.pdf", "KEN.md", "UGA.docx")}
+    charts = sorted(p.name for p in (ws / "build/charts/KEN").iterdir())
+    assert not (ws / "build/stale.json").exists()
+
+    # A template error in Kenya's chapter only: its render fails, the other documents build.
+    (ws / "templates").mkdir()
+    template = (ROOT / "templates/rrp.md.j2").read_text()
+    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n')
+    for attempt in range(2):  # and again, with the error still there
+        result = snakemake(ws, "--keep-going")
+        assert result.returncode != 0
+        assert (ws / "build/rrp/KEN.docx").read_bytes() == good["KEN.docx"]
+        assert (ws / "build/rrp/KEN.pdf").read_bytes() == good["KEN.pdf"]
+        md = (ws / "build/rrp/KEN.md").read_text()
+        note, rest = md.split("\n\n", 1)
+        assert note.startswith("> **STALE**") and "no_such_variable" in note and rest.encode() == good["KEN.md"]
+        assert {p.name for p in (ws / "build/charts/KEN").iterdir()} == set(charts) | {".snakemake_timestamp"}
+        stale = _stale(ws)
+        assert {"build/rrp/KEN.docx", "build/rrp/KEN.pdf", "build/rrp/KEN.md", "build/charts/KEN"} <= set(stale)
+        assert "'no_such_variable' is undefined" in stale["build/rrp/KEN.docx"]["why"]
+        assert stale["build/rrp/KEN.docx"]["log"] == "build/logs/render_rrp/KEN.log"
+        assert not any(k.startswith("build/rrp/UGA") for k in stale)  # rebuilt, so not stale
+        page = (ws / "build/index.html").read_text()
+        assert "Stale documents" in page and "&#x27;no_such_variable&#x27; is undefined" in page
+        assert '<a href="rrp/KEN.docx" class="stale"' in page and '<a href="rrp/UGA.docx">' in page
+
+    # Fixed: the next run rebuilds what was stale, without a complaint, and nothing is stale any more.
+    (ws / "templates/rrp.md.j2").write_text(template)
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "incomplete" not in (result.stdout + result.stderr).lower()
+    assert (ws / "build/rrp/KEN.md").read_bytes() == good["KEN.md"]
+    assert (ws / "build/rrp/KEN.docx").read_bytes() == good["KEN.docx"]
+    assert not (ws / "build/stale.json").exists()
+    assert "Stale documents" not in (ws / "build/index.html").read_text()
+    dry = snakemake(ws, "-n")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_a_rejected_resubmission_keeps_the_merged_plan_data_too(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    assert snakemake(ws).returncode == 0
+    good = (ws / "build/plan/plan_rows.csv").read_bytes()
+    p = ws / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("80000", "eighty thousand"))
+    assert snakemake(ws, "--keep-going").returncode != 0
+    assert (ws / "build/plan/plan_rows.csv").read_bytes() == good
+    stale = _stale(ws)
+    assert "inputs/submissions/UGA/PRO.csv" in stale["build/plan/plan_rows.xlsx"]["why"]
+    assert "inputs/submissions/UGA/PRO.csv" in stale["build/rrp/UGA.docx"]["why"]  # not rebuilt: why
+    assert "build/rrp/KEN.docx" not in stale
+    page = (ws / "build/index.html").read_text()
+    assert '<a href="plan/plan_rows.csv" class="stale"' in page

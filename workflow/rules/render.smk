@@ -28,6 +28,7 @@ rule render_rrp:
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_keypoints:
     input:
@@ -51,6 +52,7 @@ rule render_keypoints:
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "keypoints", input.funding)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_pack:
     input:
@@ -78,6 +80,7 @@ rule render_pack:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "pack", input.funding, input.sitrep[0] if input.sitrep else None,
                     wildcards.audience, output.xlsx)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_sitrep:
     input:
@@ -105,3 +108,4 @@ rule render_sitrep:
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "sitrep", None, input.sitrep)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
