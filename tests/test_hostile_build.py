@@ -98,7 +98,8 @@ def test_a_killed_build_takes_its_workers_and_their_pandoc_servers_along(tmp_pat
             os.kill(pid, signal.SIGKILL)
 
 
-def test_sigterm_stops_a_build_whose_step_hangs(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_stops_a_build_whose_step_hangs(tmp_path, sig):
     ws = copy_fixture(tmp_path / "ws")
     (ws / "templates").mkdir()
     # A workspace template that never ends: the step running it holds its worker for good.
@@ -111,15 +112,15 @@ def test_sigterm_stops_a_build_whose_step_hangs(tmp_path):
         tree = _wait_for_workers(proc, lambda: "rule render_keypoints" in log.read_text())
         time.sleep(1)
         t = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)  # to Snakemake alone, as a supervisor sends it
         try:
             code = proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            pytest.fail("SIGTERM did not stop the build within 30 s")
+            pytest.fail(f"{sig.name} did not stop the build within 30 s")
         assert code != 0
         assert time.monotonic() - t < 15
         assert _gone_within(_descendants(proc.pid) | tree, 5) == []
-        assert "terminated (SIGTERM)" in log.read_text()
+        assert "stopped, the build was terminated" in log.read_text()
     finally:
         proc.kill()
         for pid in _alive(tree):
@@ -570,3 +571,22 @@ def test_a_rejected_resubmission_keeps_the_merged_plan_data_too(tmp_path):
     assert "build/rrp/KEN.docx" not in stale
     page = (ws / "build/index.html").read_text()
     assert '<a href="plan/plan_rows.csv" class="stale"' in page
+
+
+def test_kept_copies_are_links_and_documents_the_plan_dropped_are_forgotten(tmp_path):
+    from rcm_docs.build import lastgood
+
+    for name in ("KEN", "OLD"):
+        (tmp_path / "build/rrp").mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"build/rrp/{name}.md").write_text(f"# {name}\n")
+        lastgood.keep([f"build/rrp/{name}.md"], f"build/logs/render_rrp/{name}.log", root=tmp_path)
+    kept = tmp_path / "build/.last-good/rrp/KEN.md"
+    assert kept.stat().st_ino == (tmp_path / "build/rrp/KEN.md").stat().st_ino  # no copy made
+    lastgood.prune(tmp_path, ["build/rrp/KEN.md"])  # OLD is no longer in the plan
+    assert kept.exists() and not (tmp_path / "build/.last-good/rrp/OLD.md").exists()
+    (tmp_path / "build/rrp/KEN.md").unlink()
+    (tmp_path / "build/rrp/OLD.md").unlink()
+    stale = lastgood.restore(tmp_path, ["build/rrp/KEN.md", "build/rrp/OLD.md"])
+    assert list(stale) == ["build/rrp/KEN.md"] and not (tmp_path / "build/rrp/OLD.md").exists()
+    assert "not rebuilt" in stale["build/rrp/KEN.md"]["why"] and lastgood.is_stale(tmp_path / "build/rrp/KEN.md")
+    assert kept.read_text() == "# KEN\n"  # the note went into a new file, not into the kept copy

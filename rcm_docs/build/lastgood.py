@@ -34,22 +34,51 @@ def _kept(root, output: str) -> Path:
 
 
 def keep(outputs, log: str | None = None, root=".") -> None:
-    """After a step succeeded: its outputs (files, or directories of files) become the last good ones."""
+    """After a step succeeded: its outputs (files, or directories of files) become the last good ones.
+    Best effort: a copy that cannot be kept (disk full) must not fail the step that made the document."""
+    import sys
+
     outputs = [str(o) for o in outputs]
-    for out in outputs:
-        src, dst = Path(root) / out, _kept(root, out)
-        if dst.is_dir() and not dst.is_symlink():
-            shutil.rmtree(dst)
-        elif dst.exists() or dst.is_symlink():
-            dst.unlink()
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, copy_function=_link, ignore=shutil.ignore_patterns(TIMESTAMP, ".*.tmp"))
-        elif src.is_file():
-            _link(src, dst)
+    try:
+        for out in outputs:
+            src, dst = Path(root) / out, _kept(root, out)
+            _remove(dst)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst, copy_function=_link, ignore=shutil.ignore_patterns(TIMESTAMP, ".*.tmp"))
+            elif src.is_file():
+                _link(src, dst)
+        atomic_write_text(_record(root, outputs), json.dumps({"outputs": outputs, "log": log}, indent=1) + "\n")
+    except OSError as e:
+        print(f"rcm-docs: could not keep {', '.join(outputs)} as the last good version: {e}", file=sys.stderr)
+
+
+def _record(root, outputs: list[str]) -> Path:
     key = hashlib.sha256("\0".join(outputs).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    atomic_write_text(Path(root) / BUILD / LAST_GOOD / ".steps" / f"{key}.json",
-                      json.dumps({"outputs": outputs, "log": log}, indent=1) + "\n")
+    return Path(root) / BUILD / LAST_GOOD / ".steps" / f"{key}.json"
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def prune(root, expected: list[str]) -> None:
+    """After a successful build: forget the kept copies of outputs the plan no longer makes (a country
+    or a period taken out), so no later failure can bring them back."""
+    expected = set(map(str, expected))
+    for record in (Path(root) / BUILD / LAST_GOOD / ".steps").glob("*.json"):
+        try:
+            outputs = list(json.loads(record.read_text(encoding="utf-8"))["outputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            record.unlink(missing_ok=True)
+            continue
+        if not expected.intersection(outputs):
+            for out in outputs:
+                _remove(_kept(root, out))
+            record.unlink(missing_ok=True)
 
 
 def _link(src, dst) -> None:

@@ -60,13 +60,15 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
     run removed them, marked stale (build/lastgood.py; forget drops Snakemake's record of a stale one's
     run, so the next run rebuilds it), and build/index.html is made again to say so:
     the page is current after every run, a failed one too. After a success build/stale.json keeps only
-    the documents still stale (none, when every document was built)."""
+    the documents still stale (none, when every document was built), and build/.last-good no copy of a
+    document the plan no longer makes."""
     import sys
 
     from . import lastgood
 
     if not failed:
         lastgood.write_stale(root, lastgood.stale(root))
+        lastgood.prune(root, documents)
         return
     lastgood.restore(root, documents, unfinished, forget)
     readable = []

@@ -1,6 +1,6 @@
 """The worker processes that run build steps: one per core Snakemake is given, started at onstart,
 warmed (imports, pandoc server, Typst fonts), replaced if one dies, stopped when the build ends, and
-never outliving the build: they die with it when it is killed, and a SIGTERM stops the steps they run."""
+never outliving the build: they die with it when it is killed, and SIGTERM or Ctrl-C stops the steps they run."""
 from __future__ import annotations
 
 import os
@@ -29,8 +29,8 @@ _pool = None
 _pool_lock = threading.Lock()
 _workers = 2
 _spawner = None  # the one thread that starts worker processes (see _spawn_pool)
-_stopping = threading.Event()  # set by SIGTERM: steps still running are abandoned, none is retried
-_sigterm_before = None
+_stopping = threading.Event()  # set by SIGTERM or SIGINT: running steps are abandoned, none retried
+_signals_before: dict = {}  # the handlers ours replaced, put back by stop_workers
 
 
 def start_workers(cores: int | None = None) -> None:
@@ -48,7 +48,7 @@ def start_workers(cores: int | None = None) -> None:
             _workers = n
             _stopping.clear()
             _pool = _spawn_pool()
-    _on_sigterm_stop_steps()
+    _on_signal_stop_steps()
 
 
 def _spawn_pool():
@@ -93,7 +93,7 @@ def stop_workers() -> None:
     """End the workers once the build's jobs are done. A graceful pool shutdown waits for each
     interpreter to tear down pandas and python-docx (about a second); idle workers have nothing to lose."""
     global _pool
-    _restore_sigterm()
+    _restore_signals()
     with _pool_lock:
         if _pool is None:
             return
@@ -110,40 +110,41 @@ def _terminate(pool) -> None:
             pass  # already gone
 
 
-def _on_sigterm_stop_steps() -> None:
-    """Snakemake answers SIGTERM by waiting for the running jobs to finish; a step stuck on a hostile
-    input would hold the build forever. On SIGTERM the workers are ended too, so the running steps
-    fail at once (their outputs are then removed, and the last good documents restored, as after any
-    failure) and Snakemake's own handler ends the build. Only the main thread may set a handler."""
-    global _sigterm_before
+def _on_signal_stop_steps() -> None:
+    """Snakemake answers SIGTERM by waiting for the running jobs to finish, and Ctrl-C (SIGINT) by
+    shutting its job threads down, which also waits for them: a step stuck on a hostile input would hold
+    the build forever. On either signal the workers are ended too, so the running steps fail at once
+    (their outputs are then removed, and the last good documents restored, as after any failure) and
+    Snakemake's own handler ends the build. Only the main thread may set a handler."""
     import signal
 
-    if threading.current_thread() is not threading.main_thread() or _sigterm_before is not None:
+    if threading.current_thread() is not threading.main_thread() or _signals_before:
         return
-    before = signal.getsignal(signal.SIGTERM)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        before = signal.getsignal(signum)
 
-    def on_sigterm(signum, frame):
-        _stopping.set()
-        pool = _pool
-        if pool is not None:
-            _terminate(pool)
-        if callable(before):
-            before(signum, frame)
-        elif before != signal.SIG_IGN:  # nobody else handles it: end as SIGTERM would have
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
+        def on_signal(signum, frame, before=before):
+            _stopping.set()
+            pool = _pool
+            if pool is not None:
+                _terminate(pool)
+            if callable(before):
+                before(signum, frame)
+            elif before != signal.SIG_IGN:  # nobody else handles it: end as the signal would have
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    _sigterm_before = (before,)
+        signal.signal(signum, on_signal)
+        _signals_before[signum] = before
 
 
-def _restore_sigterm() -> None:
-    global _sigterm_before
+def _restore_signals() -> None:
     import signal
 
-    if _sigterm_before is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _sigterm_before[0] if _sigterm_before[0] is not None else signal.SIG_DFL)
-        _sigterm_before = None
+    if threading.current_thread() is threading.main_thread():
+        while _signals_before:
+            signum, before = _signals_before.popitem()
+            signal.signal(signum, before if before is not None else signal.SIG_DFL)
 
 
 def finish_build() -> None:
@@ -237,7 +238,7 @@ def _in_workers(fn, *args, **kwargs):
     if pool is None or threading.current_thread() is threading.main_thread():
         return fn(*args, **kwargs)
     name = getattr(args[1] if fn is _in_dir and len(args) > 1 else fn, "__name__", fn)
-    stopped = RuntimeError(f"{name}: stopped, the build was terminated (SIGTERM) while this step ran")
+    stopped = RuntimeError(f"{name}: stopped, the build was terminated (SIGTERM or Ctrl-C) while this step ran")
     if _stopping.is_set():
         raise stopped
     try:
