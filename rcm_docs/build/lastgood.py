@@ -4,10 +4,11 @@ Snakemake deletes a step's outputs before it runs it, and again when it fails: a
 narrative pandoc cannot convert used to take the country's chapter (DOCX, PDF and Markdown) away. After
 each successful document step, `keep` hard-links its outputs under build/.last-good/ (same relative paths;
 no copy is made, and since every step writes new files the links keep the old bytes). When a build fails,
-`restore` puts back each document the failed run removed, records it in build/stale.json with the
-failing step's log, and gives it an mtime of 1980-01-01: older than any input, so the next run rebuilds
-it once it can (the mark of a restored document; it is stale as long as it carries it). Its Markdown
-twin opens with a line saying it is stale; the DOCX, PDF and XLSX are the last good bytes, unchanged.
+`restore` puts back each document the failed run removed, and marks stale those and the documents
+whose step did not run: build/stale.json says why (the failing step's log), the file gets an mtime of
+1980-01-01 (the mark of a stale document: it is stale as long as it carries it) and loses Snakemake's
+record of its last run, so the next run rebuilds it, silently, once it can. Its Markdown twin opens
+with a line saying it is stale; the DOCX, PDF and XLSX are the last good bytes, unchanged.
 """
 from __future__ import annotations
 
