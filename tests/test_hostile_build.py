@@ -165,6 +165,15 @@ class WantsTwoArguments(Exception):
         super().__init__(f"line {line}: {message}")
 
 
+class BrokenMessage(Exception):
+    def __str__(self):
+        raise ValueError("no message")
+
+
+def _raise_broken_message():
+    raise BrokenMessage()
+
+
 def _raise_holds_a_lock():
     raise HoldsALock("Opening and ending tag mismatch: row line 2 and sheetData")
 
@@ -196,6 +205,7 @@ def _in_build_thread(fn, *args):
     (_raise_holds_a_lock, "HoldsALock", "Opening and ending tag mismatch: row line 2"),
     (_raise_wants_two_arguments, "WantsTwoArguments", "line 7: premature end of data"),
     (_raise_lxml, "XMLSyntaxError", "Opening and ending tag mismatch"),
+    (_raise_broken_message, "BrokenMessage", "its message could not be read"),
 ])
 def test_an_exception_that_cannot_be_pickled_arrives_with_its_type_and_message(pool, tmp_path, step, name, message):
     log = tmp_path / "step.log"

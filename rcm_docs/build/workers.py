@@ -227,7 +227,11 @@ def _portable(e: BaseException) -> BaseException:
             return e
     except Exception:  # noqa: BLE001  any failure to round-trip is the case handled here
         pass
-    return RuntimeError(f"{type(e).__name__}: {e}")
+    try:
+        message = str(e)
+    except Exception:  # noqa: BLE001  even its message fails: say what it is
+        message = f"(its message could not be read) {object.__repr__(e)}"
+    return RuntimeError(f"{type(e).__name__}: {message}")
 
 
 def _in_workers(fn, *args, **kwargs):
