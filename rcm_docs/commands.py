@@ -80,7 +80,9 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is. Each file is checked
     by the build's own step (build.validate.check_submissions), together with the other submissions of
     its country, so the command reports every problem the build will, the warnings across files too."""
+    from .build.steps import printable, rel
     from .build.validate import annotate as annotated_copy
+    from .common.workspace import stray_files
     from .intake.checks import Problem, Result
     from .intake.contract import Reason
 
@@ -94,10 +96,7 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
         if t.country not in plan.country_codes:
             import pandas as pd
 
-            try:
-                display = t.path.resolve().relative_to(t.workspace.resolve()).as_posix()
-            except ValueError:
-                display = str(t.path)
+            display = rel(t.workspace, t.path)
             result = Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
                 display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
                 f"country {t.country!r} is not in the plan ({', '.join(plan.country_codes)})",
@@ -109,7 +108,13 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
             why = annotated_copy(t.path, result, Path(annotate) / f"{t.path.stem}.annotated.xlsx")
             if why:
                 notes.append(f"{result.file}: no annotated copy ({why})")
-    code = 1 if any(r.verdict == "rejected" for r in results) else 0
+    # A file no step would read stops the whole build before any job: a folder says so too.
+    for raw in paths:
+        ws = Path(workspace) if workspace else find_workspace(Path(raw).resolve())
+        if Path(raw).is_dir() and ws is not None:
+            plan = plans.get(ws) or load_plan(ws / "inputs" / "plan.yaml")
+            notes += [f"not read, so the build stops: {printable(s)}" for s in stray_files(ws, plan.country_codes)]
+    code = 1 if any(r.verdict == "rejected" for r in results) or any(n.startswith("not read") for n in notes) else 0
     if fmt == "json":
         return code, json.dumps([{"file": r.file, "country": r.country, "sector": r.sector, "verdict": r.verdict,
                                   "rows": r.data_rows, "problems": [p.to_dict() for p in r.problems]} for r in results],

@@ -600,3 +600,13 @@ def test_kept_copies_are_links_and_documents_the_plan_dropped_are_forgotten(tmp_
     assert list(stale) == ["build/rrp/KEN.md"] and not (tmp_path / "build/rrp/OLD.md").exists()
     assert "not rebuilt" in stale["build/rrp/KEN.md"]["why"] and lastgood.is_stale(tmp_path / "build/rrp/KEN.md")
     assert kept.read_text() == "# KEN\n"  # the note went into a new file, not into the kept copy
+
+
+def test_validate_a_workspace_names_a_file_that_stops_the_build(tmp_path):
+    from rcm_docs.commands import validate
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/submissions/KEN/notes.docx").write_text("minutes of the sector meeting")
+    assert snakemake(ws, "-n").returncode != 0  # the build stops before any job
+    code, out = validate([str(ws)])
+    assert code == 1 and "not read, so the build stops:" in out and "notes.docx: .docx files are not read" in out
