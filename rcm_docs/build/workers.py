@@ -29,6 +29,7 @@ _pool = None
 _pool_lock = threading.Lock()
 _workers = 2
 _spawner = None  # the one thread that starts worker processes (see _spawn_pool)
+_spawner_lock = threading.Lock()
 _stopping = threading.Event()  # set by SIGTERM or SIGINT: running steps are abandoned, none retried
 _signals_before: dict = {}  # the handlers ours replaced, put back by stop_workers
 
@@ -63,9 +64,6 @@ def _spawn_pool():
         if _spawner is None:
             _spawner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rcm-workers")
     return _spawner.submit(_new_pool).result()
-
-
-_spawner_lock = threading.Lock()
 
 
 def _new_pool():
