@@ -79,41 +79,44 @@ def console_report(result, examples: int = 3) -> list[str]:
 
 def validate(paths: list[str], workspace: str | None = None, country: str | None = None, sector: str | None = None,
              fmt: str = "text", annotate: str | None = None, examples: int = 3) -> tuple[int, str]:
-    """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is."""
-    from .intake.annotate import write_annotated
-    from .intake.checks import Problem, Registry, Result
+    """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is. Each file is checked
+    by the build's own step (build.validate.check_submissions), together with the other submissions of
+    its country, so the command reports every problem the build will, the warnings across files too."""
+    from .build.steps import printable, rel
+    from .build.validate import annotate as annotated_copy
+    from .common.workspace import stray_files
+    from .intake.checks import Problem, Result
     from .intake.contract import Reason
-    from .intake.registries import read_gazetteer, read_partners
-    from .intake.validate import validate_file
 
-    cache: dict[Path, tuple] = {}
-    results = []
+    plans: dict[Path, object] = {}
+    countries: dict[tuple[Path, str], dict[Path, object]] = {}  # the build's results, once per country
+    results, notes = [], []
     for t in targets(paths, workspace, country, sector):
-        if t.workspace not in cache:
-            plan = load_plan(t.workspace / "inputs" / "plan.yaml")
-            cache[t.workspace] = (plan, Registry(read_partners(t.workspace / "inputs" / "partners.csv")),
-                                  read_gazetteer(t.workspace / "inputs" / "gazetteer.csv", plan.country_codes))
-        plan, registry, gazetteer = cache[t.workspace]
-        try:
-            display = t.path.resolve().relative_to(t.workspace.resolve()).as_posix()
-        except ValueError:
-            display = str(t.path)
-        if t.country not in plan.country_codes or t.sector not in plan.sector_codes:
-            what = (f"country {t.country!r} is not in the plan ({', '.join(plan.country_codes)})" if t.country not in plan.country_codes
-                    else f"sector {t.sector!r} is not in the plan ({', '.join(plan.sector_codes)})")
+        if t.workspace not in plans:
+            plans[t.workspace] = load_plan(t.workspace / "inputs" / "plan.yaml")
+        plan = plans[t.workspace]
+        if t.country not in plan.country_codes:
             import pandas as pd
 
+            display = rel(t.workspace, t.path)
             result = Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
-                display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE, what,
+                display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
+                f"country {t.country!r} is not in the plan ({', '.join(plan.country_codes)})",
                 "save the file as inputs/submissions/<ISO3>/<SECTOR>.xlsx, or give --country and --sector")], 0)
         else:
-            result = validate_file(t.path, plan, registry, t.country, t.sector, display,
-                                   gazetteer[t.country] if gazetteer else None)
+            result = _as_the_build_sees_it(t, countries)
         results.append(result)
         if annotate and result.problems and any(p.row for p in result.problems):
-            out = Path(annotate) / f"{t.path.stem}.annotated.xlsx"
-            write_annotated(t.path, result, out)
-    code = 1 if any(r.verdict == "rejected" for r in results) else 0
+            why = annotated_copy(t.path, result, Path(annotate) / f"{t.path.stem}.annotated.xlsx")
+            if why:
+                notes.append(f"{result.file}: no annotated copy ({why})")
+    # A file no step would read stops the whole build before any job: a folder says so too.
+    for raw in paths:
+        ws = Path(workspace) if workspace else find_workspace(Path(raw).resolve())
+        if Path(raw).is_dir() and ws is not None:
+            plan = plans.get(ws) or load_plan(ws / "inputs" / "plan.yaml")
+            notes += [f"not read, so the build stops: {printable(s)}" for s in stray_files(ws, plan.country_codes)]
+    code = 1 if any(r.verdict == "rejected" for r in results) or any(n.startswith("not read") for n in notes) else 0
     if fmt == "json":
         return code, json.dumps([{"file": r.file, "country": r.country, "sector": r.sector, "verdict": r.verdict,
                                   "rows": r.data_rows, "problems": [p.to_dict() for p in r.problems]} for r in results],
@@ -122,8 +125,26 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     for r in results:
         lines += console_report(r, examples)
     rejected = sum(r.verdict == "rejected" for r in results)
+    lines += notes
     lines.append(f"{len(results)} file(s): {len(results) - rejected} accepted, {rejected} rejected")
     return code, "\n".join(lines)
+
+
+def _as_the_build_sees_it(t: Target, countries: dict):
+    """The file's result when the build checks its country: a file of the workspace's submissions tree
+    with its country's other files; any other file (or one given another --sector) as if dropped in as
+    inputs/submissions/<country>/<sector>.<ext>, in place of that sector's current file."""
+    from .build.validate import check_submissions
+
+    ws, me = t.workspace, t.path.resolve()
+    tree = submission_files(ws, t.country)
+    if t.sector == t.path.stem and me in {p.resolve() for p in tree}:
+        if (ws, t.country) not in countries:
+            countries[(ws, t.country)] = {p.resolve(): r for p, r in check_submissions(ws, t.country)}
+        return countries[(ws, t.country)][me]
+    others = [(p, p.stem) for p in tree if p.stem.casefold() != t.sector.casefold() and p.resolve() != me]
+    files = sorted(others + [(t.path, t.sector)], key=lambda f: f[1] + f[0].suffix)  # the build's order: by name
+    return check_submissions(ws, t.country, files)[files.index((t.path, t.sector))][1]
 
 
 PLAN_TEMPLATE = """\

@@ -8,31 +8,32 @@ from pathlib import Path
 from ..common.files import atomic_write_text
 from ..common.plan import workspace_plan
 from ..common.workspace import funding_files, progress_files, submission_files
-from .steps import rel, write_json
+from .steps import printable, rel, write_json
 
 
-def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
-    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
-    Never fails on bad data: the verdicts gate the documents downstream."""
+def check_submissions(root, country: str, files: list[tuple[Path, str]] | None = None) -> list[tuple[Path, object]]:
+    """Every submission of one country checked as the build checks it: each file on its own, then across
+    the country's files (the same activity appealed for in two sectors' files). `rcm-docs validate` calls
+    this too, so the command and the build agree on every problem. files: (path, sector) pairs to check,
+    by default the country's submissions, each of the sector its name says. -> (path, Result) pairs."""
     import pandas as pd
 
     from ..intake.checks import Problem, Registry, Result
     from ..intake.contract import Reason
     from ..intake.framework import read_indicators
     from ..intake.registries import read_gazetteer, read_partners
-    from ..intake.validate import cross_sector_duplicates, output_columns, scale_warnings, validate_file
-    from ..model.merge import merge, write_rows_csv
+    from ..intake.validate import cross_sector_duplicates, scale_warnings, validate_file
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
     gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
     framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
-    reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    if files is None:
+        files = [(p, p.stem) for p in submission_files(root, country)]
     results = []
-    for path in submission_files(root, country):
+    for path, sector in files:
+        path = Path(path)
         display = rel(root, path)
-        sector = path.stem
         if sector not in plan.sector_codes:
             close = [c for c in plan.sector_codes if c.casefold() == sector.casefold()]
             fix = (f"rename the file to {close[0]}{path.suffix}" if close
@@ -46,14 +47,28 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
         results.append((path, result))
     cross_sector_duplicates([r for _, r in results])
     scale_warnings([r for _, r in results], plan)
+    return results
+
+
+def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
+    """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
+    Never fails on bad data: the verdicts gate the documents downstream."""
+    import pandas as pd
+
+    from ..intake.validate import output_columns
+    from ..model.merge import merge, write_rows_csv
+
+    plan = workspace_plan(root)
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    results = check_submissions(root, country)
     frames, subs = [], []
     for path, result in results:
         sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
-        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name))
+        failed = None
         if any(p.row for p in result.problems):
-            from ..intake.annotate import write_annotated
-
-            write_annotated(path, result, reports_dir / f"{path.stem}.annotated.xlsx", plan.epoch)
+            failed = annotate(path, result, reports_dir / f"{printable(path.stem)}.annotated.xlsx", plan.epoch)
+        subs.append(_report(root, reports_dir, path, result, plan.country_name(country), sector_name, failed))
         frames.append(result.rows)
     rows = merge(frames, plan)
     if rows.empty:
@@ -65,12 +80,28 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     return status
 
 
-def _report(root, reports_dir: Path, path: Path, result, where: str, what: str) -> dict:
+def annotate(path: Path, result, out: Path, epoch=None) -> str | None:
+    """A submission's annotated copy; a file it cannot be made of must not fail its whole country (the
+    report lists every problem anyway). -> None, or why there is no annotated copy."""
+    from ..intake.annotate import write_annotated
+
+    try:
+        write_annotated(path, result, out, epoch)
+        return None
+    except Exception as e:  # noqa: BLE001  any reader or writer error: the copy is a convenience
+        out.unlink(missing_ok=True)
+        return f"{type(e).__name__}: {e}"
+
+
+def _report(root, reports_dir: Path, path: Path, result, where: str, what: str, no_annotated: str | None = None) -> dict:
     """One file's validation report (Markdown and HTML) and its line in the status file."""
     from ..intake.report import submission_report, to_html
 
-    report = reports_dir / f"{path.name}.md"
+    report = reports_dir / f"{printable(path.name)}.md"
     text = submission_report(result, where, what)
+    if no_annotated:
+        text += (f"\nNo annotated copy of this file could be written ({printable(no_annotated)}); "
+                 "every problem is listed above.\n")
     atomic_write_text(report, text)
     atomic_write_text(report.with_suffix(".html"), to_html(text, f"Validation report: {result.file}"))
     return {"file": result.file, "sector": result.sector, "verdict": result.verdict, "rows": result.data_rows,

@@ -1,5 +1,6 @@
 """The worker processes that run build steps: one per core Snakemake is given, started at onstart,
-warmed (imports, pandoc server, Typst fonts), replaced if one dies, stopped when the build ends."""
+warmed (imports, pandoc server, Typst fonts), replaced if one dies, stopped when the build ends, and
+never outliving the build: they die with it when it is killed, and SIGTERM or Ctrl-C stops the steps they run."""
 from __future__ import annotations
 
 import os
@@ -27,6 +28,10 @@ def logged(log, step, *args, **kwargs):
 _pool = None
 _pool_lock = threading.Lock()
 _workers = 2
+_spawner = None  # the one thread that starts worker processes (see _spawn_pool)
+_spawner_lock = threading.Lock()
+_stopping = threading.Event()  # set by SIGTERM or SIGINT: running steps are abandoned, none retried
+_signals_before: dict = {}  # the handlers ours replaced, put back by stop_workers
 
 
 def start_workers(cores: int | None = None) -> None:
@@ -42,7 +47,23 @@ def start_workers(cores: int | None = None) -> None:
     with _pool_lock:
         if _pool is None:
             _workers = n
-            _pool = _new_pool()
+            _stopping.clear()
+            _pool = _spawn_pool()
+    _on_signal_stop_steps()
+
+
+def _spawn_pool():
+    """A new pool, its processes started by one long-lived thread. A worker asks the kernel to kill it
+    when its parent dies (PR_SET_PDEATHSIG), and for Linux the parent is the *thread* that started it:
+    a pool started by one of Snakemake's job threads (replacing a broken pool) would be killed when that
+    thread ends. This thread lives as long as the process."""
+    global _spawner
+    import concurrent.futures
+
+    with _spawner_lock:
+        if _spawner is None:
+            _spawner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rcm-workers")
+    return _spawner.submit(_new_pool).result()
 
 
 def _new_pool():
@@ -57,7 +78,8 @@ def _new_pool():
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+            max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm,
+            initargs=(os.getpid(),))
         for _ in range(_workers):
             pool.submit(int)  # one trivial task each: a spawn-context pool starts its workers on demand
     finally:
@@ -69,13 +91,58 @@ def stop_workers() -> None:
     """End the workers once the build's jobs are done. A graceful pool shutdown waits for each
     interpreter to tear down pandas and python-docx (about a second); idle workers have nothing to lose."""
     global _pool
+    _restore_signals()
     with _pool_lock:
         if _pool is None:
             return
         pool, _pool = _pool, None
-    for proc in list(getattr(pool, "_processes", {}).values()):
-        proc.terminate()  # their pandoc servers see end of input and exit too
+    _terminate(pool)
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()  # their pandoc servers see end of input and exit too
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
+
+
+def _on_signal_stop_steps() -> None:
+    """Snakemake answers SIGTERM by waiting for the running jobs to finish, and Ctrl-C (SIGINT) by
+    shutting its job threads down, which also waits for them: a step stuck on a hostile input would hold
+    the build forever. On either signal the workers are ended too, so the running steps fail at once
+    (their outputs are then removed, and the last good documents restored, as after any failure) and
+    Snakemake's own handler ends the build. Only the main thread may set a handler."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread() or _signals_before:
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        before = signal.getsignal(signum)
+
+        def on_signal(signum, frame, before=before):
+            _stopping.set()
+            pool = _pool
+            if pool is not None:
+                _terminate(pool)
+            if callable(before):
+                before(signum, frame)
+            elif before != signal.SIG_IGN:  # nobody else handles it: end as the signal would have
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+
+        signal.signal(signum, on_signal)
+        _signals_before[signum] = before
+
+
+def _restore_signals() -> None:
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        while _signals_before:
+            signum, before = _signals_before.popitem()
+            signal.signal(signum, before if before is not None else signal.SIG_DFL)
 
 
 def finish_build() -> None:
@@ -92,7 +159,38 @@ def finish_build() -> None:
     gc.freeze()
 
 
-def _warm() -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the build process dies, even by SIGKILL (which no handler sees): the kernel
+    sends it SIGKILL when its parent ends (Linux). A parent that died before that call is caught by the
+    check after it: this process then belongs to another parent already. Elsewhere a thread watches."""
+    import signal
+    import sys
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            PR_SET_PDEATHSIG = 1
+            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        def watch():
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="rcm-parent-watch", daemon=True).start()
+
+
+def _warm(parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with(parent)  # first: the imports and pandoc below take half a second
     try:
         from ..documents import charts, pandoc, typeset, word  # noqa: F401  (python-docx, fonts)
         from ..intake import validate  # noqa: F401  (pandas)
@@ -105,7 +203,33 @@ def _warm() -> None:
 
 def _in_dir(cwd, fn, *args, **kwargs):
     os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
-    return fn(*args, **kwargs)
+    try:
+        return fn(*args, **kwargs)
+    except Exception as e:
+        portable = _portable(e)
+        if portable is e:
+            raise
+        raise portable from e  # the original's traceback travels as text, in the remote traceback
+
+
+def _portable(e: BaseException) -> BaseException:
+    """The exception as it can cross back to the build process. One that does not survive pickling
+    (lxml's XMLSyntaxError holds its error log; a class whose __init__ wants other arguments than it
+    stores) would otherwise arrive as a pickling TypeError, or break the whole pool; it comes back as a
+    RuntimeError with the original's type name and message (its traceback goes along as text)."""
+    import pickle
+
+    try:
+        back = pickle.loads(pickle.dumps(e))
+        if type(back) is type(e) and str(back) == str(e):
+            return e
+    except Exception:  # noqa: BLE001  any failure to round-trip is the case handled here
+        pass
+    try:
+        message = str(e)
+    except Exception:  # noqa: BLE001  even its message fails: say what it is
+        message = f"(its message could not be read) {object.__repr__(e)}"
+    return RuntimeError(f"{type(e).__name__}: {message}")
 
 
 def _in_workers(fn, *args, **kwargs):
@@ -115,19 +239,29 @@ def _in_workers(fn, *args, **kwargs):
     pool = _pool
     if pool is None or threading.current_thread() is threading.main_thread():
         return fn(*args, **kwargs)
+    name = getattr(args[1] if fn is _in_dir and len(args) > 1 else fn, "__name__", fn)
+    stopped = RuntimeError(f"{name}: stopped, the build was terminated (SIGTERM or Ctrl-C) while this step ran")
+    if _stopping.is_set():
+        raise stopped
     try:
         return pool.submit(fn, *args, **kwargs).result()
     except BrokenProcessPool:
+        if _stopping.is_set():
+            raise stopped from None
         # A worker died (out of memory, a crash in a native library): every step on this pool fails with
         # it, the innocent one on the other worker too. Steps go on in a fresh pool; this one is tried
         # there once more, and only if it breaks that one as well is it the step's own failure.
         with _pool_lock:
             if _pool is pool:
                 pool.shutdown(wait=False, cancel_futures=True)
-                _pool = _new_pool()
+                _pool = _spawn_pool()
             fresh = _pool
+        if fresh is None:
+            raise RuntimeError(f"{name}: the workers were stopped while this step ran") from None
         try:
             return fresh.submit(fn, *args, **kwargs).result()
         except BrokenProcessPool:
-            raise RuntimeError(f"{getattr(fn, '__name__', fn)}: the worker process running this step stopped "
+            if _stopping.is_set():
+                raise stopped from None
+            raise RuntimeError(f"{name}: the worker process running this step stopped "
                                "abruptly, twice (out of memory? see the system log)") from None

@@ -9,6 +9,7 @@ h1{color:#0072BC;margin-bottom:.1em} h2{color:#18375F;border-bottom:2px solid #D
 table{border-collapse:collapse;width:100%;font-size:92%} th{background:#18375F;color:#fff;text-align:left}
 th,td{padding:.35em .6em;border-bottom:1px solid #ddd} td.n{text-align:right}
 .rejected{color:#EF4A60;font-weight:bold} .warn{color:#8a6d00} .ok{color:#00875a} .muted{color:#666}"""
+STALE_STYLE = "\n.stale{color:#b35c00;font-weight:bold} pre.why{white-space:pre-wrap;font-size:85%;margin:0}"
 
 
 def _e(x) -> str:
@@ -22,20 +23,39 @@ def _v(x) -> str:
     return f"{x:,.0f}" if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
 
 
-def _link(root: Path, rel: str, label: str) -> str:
-    return f'<a href="{_e(rel)}">{_e(label)}</a>' if (root / rel).exists() else f'<span class="muted">{_e(label)}: not built</span>'
+def _link(root: Path, rel: str, label: str, stale: dict | None = None) -> str:
+    if not (root / rel).exists():
+        return f'<span class="muted">{_e(label)}: not built</span>'
+    if stale and f"build/{rel}" in stale:  # still linked: the last good version is better than none
+        return f'<a href="{_e(rel)}" class="stale" title="stale: the last build could not make it again">{_e(label)} (stale)</a>'
+    return f'<a href="{_e(rel)}">{_e(label)}</a>'
 
 
-def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = None) -> str:
-    """The page; links are relative so the folder can be zipped or moved."""
+def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = None, stale: dict | None = None) -> str:
+    """The page; links are relative so the folder can be zipped or moved. stale: the documents restored
+    from the last good build ({path: {step, log, why}}, build/stale.json), listed first, with why."""
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(plan.short_title)}: drafts</title>",
-             f"<style>{STYLE}</style></head><body>",
+             f"<style>{STYLE}{STALE_STYLE if stale else ''}</style></head><body>",
              f"<h1>{_e(plan.title)}</h1><p class='muted'>Figures as of {_e(plan.as_of.isoformat())}. "
              f"<a href='reports/summary.html'>Validation summary</a> · <a href='manifest.json'>manifest</a></p>"]
     rejected = [f for s in statuses for f in s["rejected"]]
     if rejected:
         parts.append(f"<p class='rejected'>{len(rejected)} submission(s) rejected: documents that depend on them are "
                      f"not built (or are marked INCOMPLETE).</p>")
+    if stale:
+        steps: dict[str, list[str]] = {}  # one row per step: its files, and why it could not make them
+        for path, entry in sorted(stale.items()):
+            steps.setdefault(str(entry.get("log") or path), []).append(path)
+        parts.append(f"<h2 class='stale'>Stale documents</h2><p class='stale'>{len(stale)} file(s) are the last good "
+                     "versions: the last build could not make them again. Fix what the log says and build again.</p>"
+                     "<table><tr><th>Files</th><th>Step</th><th>Why</th></tr>")
+        for log, paths in steps.items():
+            entry = stale[paths[0]]
+            step = entry.get("step") or "log"
+            step = _link(build, log.removeprefix("build/"), step) if entry.get("log") else _e(step)
+            files = " · ".join(_link(build, p.removeprefix("build/"), p.removeprefix("build/")) for p in paths)
+            parts.append(f"<tr><td>{files}</td><td>{step}</td><td><pre class='why'>{_e(entry.get('why') or '')}</pre></td></tr>")
+        parts.append("</table>")
     # Reviewers come for what moved: it goes first.
     if changes is not None:
         previous, figs, rows = changes
@@ -55,10 +75,11 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
             parts.append("</table>")
     parts.append("<h2>Documents</h2><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th></tr>")
     for code, name in [(c.code, f"{c.name}: country chapter") for c in plan.countries] + [("regional", "Regional plan")]:
-        cells = "".join(f"<td>{_link(build, f'rrp/{code}.{ext}', ext.upper())}</td>" for ext in ("docx", "pdf", "md"))
+        cells = "".join(f"<td>{_link(build, f'rrp/{code}.{ext}', ext.upper(), stale)}</td>" for ext in ("docx", "pdf", "md"))
         parts.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
     parts.append("<tr><td>Merged plan data</td><td colspan=3>"
-                 f"{_link(build, 'plan/plan_rows.xlsx', 'XLSX')} · {_link(build, 'plan/plan_rows.csv', 'CSV')}</td></tr></table>")
+                 f"{_link(build, 'plan/plan_rows.xlsx', 'XLSX', stale)} · {_link(build, 'plan/plan_rows.csv', 'CSV', stale)}"
+                 "</td></tr></table>")
     parts.append("<h2>Submissions</h2><table><tr><th>Country</th><th>Sector</th><th>File</th><th>Verdict</th>"
                  "<th>Rows</th><th>Errors</th><th>Warnings</th><th>Report</th></tr>")
     for st in statuses:

@@ -12,7 +12,9 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from rcm_docs.build import workers
+from rcm_docs.build import lastgood, workers
+from rcm_docs.build import review as review_jobs
+from rcm_docs.build.steps import declarable, undeclared
 from rcm_docs.common.plan import PlanError, load_plan
 from rcm_docs.common.workspace import (
     code_version, funding_files, narrative_path, progress_files, stray_files, submission_files, template_dirs,
@@ -44,6 +46,17 @@ wildcard_constraints:
     doc="|".join(DOCS),
     period=r"\d{4}-\d{2}",
     audience="|".join(PLAN.audiences),
+
+
+def declared(*functions):
+    """The files of these input functions that Snakemake can declare: `{...}` in a path would read as a
+    wildcard (build/steps.declarable). Each rule using it also has params `unlisted=unlisted(...)`."""
+    return lambda wildcards: declarable(p for f in functions for p in f(wildcards))
+
+
+def unlisted(*functions):
+    """A hash of the files `declared` left out: the step still reruns when one of them changes."""
+    return lambda wildcards: undeclared(p for f in functions for p in f(wildcards))
 
 
 def get_submissions(wildcards):
@@ -130,6 +143,25 @@ def get_final_outputs():
     return get_documents() + ["build/manifest.json", "build/index.html"]
 
 
+def get_document_outputs():
+    """Everything a failed build puts back from build/.last-good: the documents and their charts."""
+    return get_documents() + expand("build/charts/{doc}", doc=DOCS) + expand(
+        "build/charts/sitreps-{period}-{doc}", period=PERIODS, doc=DOCS)
+
+
+def after_build(failed):
+    review_jobs.after_build(".", failed, get_document_outputs(), expand("build/data/{country}.status.json",
+                            country=COUNTRIES), "build/index.html", config.get("previous") or None,
+                            review_jobs.unfinished_steps(workflow.dag) if failed else [], forget_run)
+
+
+def forget_run(path):
+    """Snakemake's record of an output's last run (what `snakemake --cleanup-metadata PATH` drops)."""
+    from snakemake.io import IOFile
+
+    workflow.persistence.cleanup_metadata(IOFile(path))
+
+
 onstart:
     # Steps run in worker processes, one per core: start them now, while Snakemake schedules the first jobs.
     if workflow.local_exec:
@@ -138,7 +170,10 @@ onstart:
 
 onsuccess:
     workers.finish_build()
+    after_build(failed=False)
 
 
 onerror:
+    # The failed run's documents are back from build/.last-good, marked stale, and index.html says so.
     workers.finish_build()
+    after_build(failed=True)

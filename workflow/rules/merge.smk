@@ -24,3 +24,4 @@ rule merge_plan:
     run:
         workers.logged(log[0], merge_jobs.merge_plan, ".", list(input.rows), list(input.status), output.csv, output.xlsx,
                     ALLOW_INCOMPLETE)
+        lastgood.keep(output, log[0])  # the last good plan data, should a later run fail

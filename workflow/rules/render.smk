@@ -5,7 +5,7 @@ from rcm_docs.build import render as render_jobs
 rule render_rrp:
     input:
         figures="build/figures/{doc}.json",
-        narratives=get_narratives,
+        narratives=declared(get_narratives),
         plan="inputs/plan.yaml",
         template=get_template("rrp.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -28,6 +28,7 @@ rule render_rrp:
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_keypoints:
     input:
@@ -51,13 +52,14 @@ rule render_keypoints:
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "keypoints", input.funding)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_pack:
     input:
         figures="build/figures/{doc}.json",
         funding="build/figures/funding/{doc}.json",
         sitrep=get_latest_sitrep,
-        narratives=get_pack_narratives,
+        narratives=declared(get_pack_narratives),
         plan="inputs/plan.yaml",
         template=get_template("pack.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -78,12 +80,13 @@ rule render_pack:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "pack", input.funding, input.sitrep[0] if input.sitrep else None,
                     wildcards.audience, output.xlsx)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_sitrep:
     input:
         figures="build/figures/{doc}.json",
         sitrep="build/figures/sitreps/{period}/{doc}.json",
-        highlights=get_highlights,
+        highlights=declared(get_highlights),
         plan="inputs/plan.yaml",
         template=get_template("sitrep.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -99,8 +102,10 @@ rule render_sitrep:
         "build/logs/render_sitrep/{period}/{doc}.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_highlights),
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "sitrep", None, input.sitrep)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail

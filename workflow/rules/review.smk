@@ -5,13 +5,14 @@ from rcm_docs.build import review as review_jobs
 rule manifest:
     input:
         documents=get_documents(),
-        inputs=get_inputs,
+        inputs=declared(get_inputs),
     output:
         "build/manifest.json",
     log:
         "build/logs/manifest.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_inputs),
     threads: 1
     run:
         workers.logged(log[0], review_jobs.write_manifest, ".", input.documents, output[0])
@@ -20,14 +21,15 @@ rule review_index:
     input:
         status=expand("build/data/{country}.status.json", country=COUNTRIES),
         documents=get_documents(),
-        previous=get_previous_figures,
+        previous=declared(get_previous_figures),
     output:
         "build/index.html",
     log:
         "build/logs/review_index.log",
     params:
         code=CODE,
-        previous=config.get("previous") or "",
+        previous=lambda wildcards: config.get("previous") or "",
+        unlisted=unlisted(get_previous_figures),
     threads: 1
     run:
         workers.logged(log[0], review_jobs.write_index, ".", input.status, output[0], params.previous or None)

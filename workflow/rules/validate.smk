@@ -4,7 +4,7 @@ from rcm_docs.build import validate as validate_jobs
 
 rule validate_submissions:
     input:
-        submissions=get_submissions,
+        submissions=declared(get_submissions),
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
         framework=get_framework,
@@ -16,6 +16,7 @@ rule validate_submissions:
         "build/logs/validate_submissions/{country}.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_submissions),
     threads: 1
     resources:
         mem_mb=1000,
@@ -24,7 +25,7 @@ rule validate_submissions:
 
 rule validate_funding:
     input:
-        funding=get_funding,
+        funding=declared(get_funding),
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
     output:
@@ -35,13 +36,14 @@ rule validate_funding:
         "build/logs/validate_funding.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_funding),
     threads: 1
     run:
         workers.logged(log[0], validate_jobs.validate_funding, ".", output.rows, output.status, output.reports)
 
 rule validate_sitrep:
     input:
-        progress=get_sitrep_inputs,
+        progress=declared(get_sitrep_inputs),
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
         gazetteer=get_gazetteer,
@@ -54,6 +56,7 @@ rule validate_sitrep:
         "build/logs/validate_sitrep/{period}.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_sitrep_inputs),
     threads: 1
     run:
         workers.logged(log[0], validate_jobs.validate_sitrep, ".", wildcards.period, output.rows, output.figures, output.status,
@@ -62,7 +65,7 @@ rule validate_sitrep:
 rule validate_summary:
     input:
         status=expand("build/data/{country}.status.json", country=COUNTRIES) + ["build/data/funding.status.json"],
-        narratives=get_all_narratives,
+        narratives=declared(get_all_narratives),
         plan="inputs/plan.yaml",
     output:
         md="build/reports/summary.md",
@@ -71,6 +74,7 @@ rule validate_summary:
         "build/logs/validate_summary.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_all_narratives),
     threads: 1
     run:
         workers.logged(log[0], validate_jobs.validation_summary, ".", input.status, output.md, output.html)
