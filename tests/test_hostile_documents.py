@@ -49,3 +49,77 @@ def test_a_pandoc_that_runs_out_of_its_memory_bound_is_reported_and_replaced(mon
         pandoc._pandoc(hog, "typst")
     monkeypatch.undo()
     assert "#emph[fine]" in pandoc._pandoc("*fine*", "typst")
+
+
+HOSTILE_NARRATIVES = {  # what a narrative holds -> what the refusal says
+    "nested brackets": (BRACKETS_14, "line 1: square brackets nested more than 4 deep"),
+    "unclosed brackets": ("Intro\n\n" + "[a " * 3000 + "x", "line 3: square brackets nested more than 4 deep"),
+    "many brackets": ("[x] " * 10_001, "10,001 square brackets (at most 10,000)"),
+    "nested quotes": ("> " * 2000 + "x", "line 1: block quotes, lists or ::: blocks nested 2000 deep (at most 20)"),
+    "glued quotes": (">" * 2000 + " x", "a word of 2,000 characters"),
+    "nested lists": ("\n".join(" " * (2 * i) + "- item" for i in range(40)), "line 21: block quotes, lists or ::: "
+                     "blocks nested 21 deep"),
+    "nested divs": ("\n".join(":::: level" for _ in range(30)) + "\ntext\n", "line 21: block quotes, lists or ::: blocks"),
+    "quotes in lists": ("- > " * 11 + "x", "nested 22 deep"),
+    "long word": ("x" * 200_000, "line 1: a word of 200,000 characters with no space (at most 1,000)"),
+    "long word joined by no-break spaces": ("Intro\n" + "\u00a0".join(["ab"] * 600), "line 2: a word of 1,799"),
+    "long file": ("word " * 50_000, "244 KB (at most 200 KB)"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_NARRATIVES)
+def test_a_narrative_over_a_bound_is_refused_at_once_naming_its_file_line_and_fix(tmp_path, plan, name):
+    from rcm_docs.intake.narratives import NarrativeError, narratives, pending_narratives
+
+    text, says = HOSTILE_NARRATIVES[name]
+    (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
+    (tmp_path / "inputs/narratives/KEN/PRO.md").write_text(text, encoding="utf-8")
+    t = time.perf_counter()
+    with pytest.raises(NarrativeError) as refused:
+        narratives(tmp_path, plan, "KEN")
+    assert time.perf_counter() - t < 1
+    message = str(refused.value)
+    assert message.startswith("inputs/narratives/KEN/PRO.md") and says in message, message
+    assert message.endswith("then build again.")
+    # The validation summary still builds; a refused narrative is not 'pending' (it is there).
+    assert "inputs/narratives/KEN/PRO.md" not in pending_narratives(tmp_path, plan)
+
+
+def test_a_sitrep_highlight_over_a_bound_is_refused_naming_its_file(tmp_path, plan):
+    from rcm_docs.intake.narratives import NarrativeError, highlights
+
+    folder = tmp_path / "inputs/sitreps/2026-03/highlights/KEN"
+    folder.mkdir(parents=True)
+    (folder / "overview.md").write_text(BRACKETS_14)
+    with pytest.raises(NarrativeError, match=r"^inputs/sitreps/2026-03/highlights/KEN/overview.md, line 1: square"):
+        highlights(tmp_path, plan, "KEN", "2026-03")
+
+
+def test_a_narrative_that_is_not_utf8_is_refused_naming_its_file(tmp_path, plan):
+    from rcm_docs.intake.narratives import NarrativeError, narratives
+
+    (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
+    (tmp_path / "inputs/narratives/KEN/overview.md").write_bytes("“Quoted” from Word".encode("cp1252"))
+    with pytest.raises(NarrativeError, match=r"^inputs/narratives/KEN/overview.md: not UTF-8 text .*Save it as UTF-8"):
+        narratives(tmp_path, plan, "KEN")
+
+
+def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothing(built, tmp_path):
+    """The 30-byte bracket narrative that took pandoc minutes is refused by the render step in milliseconds."""
+    import shutil
+
+    from rcm_docs.build.render import render_document
+    from rcm_docs.intake.narratives import NarrativeError
+
+    ws = tmp_path / "ws"
+    shutil.copytree(built, ws)
+    (ws / "inputs/narratives/KEN/PRO.md").write_text(BRACKETS_14 + "\n")
+    out = ws / "build/rrp"
+    for f in out.glob("KEN.*"):
+        f.unlink()
+    t = time.perf_counter()
+    with pytest.raises(NarrativeError, match=r"^inputs/narratives/KEN/PRO.md, line 1: square brackets nested"):
+        render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
+                        [ROOT / "templates"])
+    assert time.perf_counter() - t < 2
+    assert not list(out.glob("*KEN*"))  # no document, and no temporary file left behind

@@ -8,30 +8,115 @@ from pathlib import Path
 from ..common.plan import Plan
 from ..common.workspace import narrative_path
 
+# What a narrative may hold. pandoc's Markdown reader backtracks on square brackets, exponentially in
+# their depth (each level doubles its time: 14 levels took minutes and gigabytes); pandoc's Typst writer
+# is quadratic in the length of a word; Typst stops at about 32 nested blocks and is quadratic in a
+# paragraph's brackets. Ordinary writing stays far below these bounds, and within all of them a 200 KB
+# narrative converts in seconds. One over a bound is refused before pandoc or Typst see it, naming the
+# file, the line and what to simplify.
+MAX_BYTES = 200 * 1024  # a long chapter narrative is 10-20 KB
+MAX_WORD = 1000  # characters without a space: a long URL fits
+MAX_NESTING = 20  # block quotes, list levels and ::: blocks around one line; Typst fails at ~32
+MAX_BRACKET_DEPTH = 4  # [ inside [ inside ...: '[see [1]](url)' is 2
+MAX_BRACKETS = 10_000  # '[' in one narrative: a link each 20 characters of a 200 KB file
+
+
+class NarrativeError(ValueError):
+    """A narrative pandoc or Typst cannot be trusted with: the message names the file (relative to the
+    workspace), the line and what to simplify. It fails the documents that include the narrative."""
+
+
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+_RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")  # '* * * *' is a rule, not four list items
+# What opens a container at the start of a line: a quote, or a list item ('-', '1.', '#.', 'a)', 'iv.', '(@)').
+_OPENER = re.compile(r"[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)]|#[.)]|[a-zA-Z]{1,4}[.)]|\([a-zA-Z0-9#@]{1,9}\))(?=[ \t]|$))")
+_DIV = re.compile(r" {0,3}:{3,}[ \t]*(\S?)")
+_LONG_WORD = re.compile(rf"[^ \t\r\n]{{{MAX_WORD + 1},}}")  # pandoc splits words at spaces and tabs only
+
+
+def check_markdown(text: str, name: str) -> None:
+    """Raise NarrativeError if the narrative `name` exceeds a bound. Linear in its length."""
+    def refuse(line: int, what: str, fix: str):
+        raise NarrativeError(f"{name}, line {line}: {what}. {fix}, then build again.")
+
+    word = _LONG_WORD.search(text)
+    if word:
+        refuse(text.count("\n", 0, word.start()) + 1, f"a word of {len(word.group()):,} characters with no space "
+               f"(at most {MAX_WORD:,})", "Break it up with spaces or line breaks")
+    if text.count("[") > MAX_BRACKETS:
+        refuse(1, f"{text.count('['):,} square brackets (at most {MAX_BRACKETS:,})", "Use fewer links and brackets")
+    fence, divs, brackets = False, 0, 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            fence = not fence
+        if fence:
+            continue  # code is shown as typed: neither parsed for brackets nor nested
+        if not line.strip():
+            brackets = 0  # pandoc parses brackets within a paragraph
+            continue
+        div = _DIV.match(line)
+        if div:
+            divs = divs + 1 if div.group(1) else max(divs - 1, 0)
+        depth, pos = divs, 0
+        if not _RULE.match(line):
+            while (m := _OPENER.match(line, pos)) and m.end() > pos:
+                depth, pos = depth + 1, m.end()
+            if pos:  # a list item's indentation nests it too, by about two spaces a level
+                indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+                depth += indent // 2
+        if depth > MAX_NESTING:
+            refuse(n, f"block quotes, lists or ::: blocks nested {depth} deep (at most {MAX_NESTING})",
+                   "Flatten them")
+        escaped = False
+        for c in line:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == "[":
+                brackets += 1
+                if brackets > MAX_BRACKET_DEPTH:
+                    refuse(n, f"square brackets nested more than {MAX_BRACKET_DEPTH} deep", "Remove the extra [ and ]")
+            elif c == "]":
+                brackets = max(brackets - 1, 0)
+
 
 def demote_headings(markdown: str, by: int) -> str:
-    """Narrative '# Needs' becomes a sub-heading of the section it is placed in."""
+    """Narrative '# Needs' becomes a sub-heading of the section it is placed in (at most level 6, the
+    deepest Markdown has: a seventh '#' would print the hashes)."""
     out, fence = [], False
     for line in markdown.splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
         if not fence and re.match(r"^#{1,6}\s", line):
-            line = "#" * by + line
+            level = len(line) - len(line.lstrip("#"))
+            line = "#" * (min(level + by, 6) - level) + line
         out.append(line)
     return "\n".join(out).strip() + "\n"
 
 
 def _narrative(root, doc: str, section: str, demote: int) -> str | None:
-    return _markdown_file(Path(root) / narrative_path(doc, section), demote)
+    return _markdown_file(root, narrative_path(doc, section), demote)
 
 
-def _markdown_file(path: Path, demote: int) -> str | None:
-    """A narrative or highlight written by people: None when absent or empty; headings demoted."""
+def _markdown_file(root, name: str, demote: int) -> str | None:
+    """A narrative or highlight written by people (`name` relative to the workspace): None when absent or
+    empty; checked against the bounds above; headings demoted."""
+    path = Path(root) / name
     if not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8-sig").strip()
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise NarrativeError(f"{name}: {size / 1024:,.0f} KB (at most {MAX_BYTES // 1024} KB). "
+                             "Shorten it or move detail to an annex, then build again.")
+    try:
+        text = path.read_text(encoding="utf-8-sig").strip()
+    except UnicodeDecodeError as e:
+        raise NarrativeError(f"{name}: not UTF-8 text (byte {e.start + 1}). Save it as UTF-8 "
+                             "(in Word: Save As, Plain Text, Unicode (UTF-8)), then build again.") from None
     if not text:
         return None
+    check_markdown(text, name)
     # A '---' line could open a YAML metadata block that rewrites the title: make it a plain rule.
     text = re.sub(r"(?m)^(-{3,}|\.{3})\s*$", "* * *", text)
     return demote_headings(text, demote)
@@ -50,13 +135,20 @@ def narratives(root, plan: Plan, doc: str) -> dict:
 
 def highlights(root, plan: Plan, doc: str, period: str) -> dict:
     """inputs/sitreps/<period>/highlights/<doc>/<sector|overview>.md, as Markdown (headings demoted)."""
-    folder = Path(root) / "inputs" / "sitreps" / period / "highlights" / doc
-    return {section: _markdown_file(folder / f"{section}.md", 2) for section in ["overview"] + plan.sector_codes}
+    folder = f"inputs/sitreps/{period}/highlights/{doc}"
+    return {section: _markdown_file(root, f"{folder}/{section}.md", 2) for section in ["overview"] + plan.sector_codes}
+
+
+def _pending(root, doc: str, section: str) -> bool:
+    try:
+        return _narrative(root, doc, section, 0) is None
+    except NarrativeError:
+        return False  # submitted, but refused: the documents that include it fail and say why
 
 
 def pending_narratives(root, plan: Plan) -> list[str]:
     out = []
     for doc in plan.country_codes + ["regional"]:
         sections = ["overview"] + (plan.sector_codes if doc != "regional" else [])
-        out += [narrative_path(doc, s) for s in sections if _narrative(root, doc, s, 0) is None]
+        out += [narrative_path(doc, s) for s in sections if _pending(root, doc, s)]
     return out
