@@ -123,3 +123,82 @@ def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothi
                         [ROOT / "templates"])
     assert time.perf_counter() - t < 2
     assert not list(out.glob("*KEN*"))  # no document, and no temporary file left behind
+
+
+# ---- 2. Every value reaches Typst as data, never as markup or code ----
+
+HOSTILE_VALUES = ['#read("/etc/passwd")', "$x$", "*bold* _it_", "]", "\\", '"', "//comment", "RMRP_2026 draft #2 (US$)",
+                  '#panic("x")', "[#link(\"file:///etc/passwd\")]", "<label> @ref = heading"]
+PASSWD = "root:x:0:0"
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_template_values_are_printed_as_written_never_run(tmp_path, value):
+    from rcm_docs.documents.pdf import markdown_to_pdf
+
+    out = tmp_path / "v.pdf"
+    body = "\n\n".join(f"Paragraph {i} of a two-page body." for i in range(120)) + "\n"
+    markdown_to_pdf(body, out, TYPST_TEMPLATE, {**VARIABLES, "header": value, "header-right": value, "as-of": value}, 0)
+    import pymupdf
+
+    with pymupdf.open(out) as doc:
+        assert doc.page_count > 1
+        second = " ".join(doc[1].get_text().split())
+    assert second.startswith(f"{value} {value}")  # the running header, left and right
+    assert f"Figures as of {value}" in second
+    assert PASSWD not in pdf_text(out)
+
+
+def test_a_hostile_plan_title_short_title_and_country_name_print_as_written(built, tmp_path):
+    """plan.yaml values reach the chapter's cover, running header and document title as text."""
+    import shutil
+
+    import docx
+    import pymupdf
+    import yaml
+
+    from rcm_docs.build.render import render_document
+
+    ws = tmp_path / "ws"
+    shutil.copytree(built, ws)
+    plan = yaml.safe_load((ws / "inputs/plan.yaml").read_text())
+    plan["title"] = 'Plan #read("/etc/passwd") $x$ //c'
+    plan["short_title"] = "RMRP_2026 draft #2 (US$)"
+    plan["country_names"] = {"KEN": '#read("/etc/passwd") ] "Kenya" \\'}
+    (ws / "inputs/plan.yaml").write_text(yaml.safe_dump(plan))
+    out = ws / "build/rrp"
+    render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
+                    [ROOT / "templates"])
+    text = pdf_text(out / "KEN.pdf")
+    assert PASSWD not in text
+    assert 'Plan #read("/etc/passwd") $x$ //c' in text  # the cover
+    assert 'RMRP_2026 draft #2 (US$) #read("/etc/passwd") ] "Kenya" \\' in text  # the running header
+    with pymupdf.open(out / "KEN.pdf") as pdf:
+        assert pdf.metadata["title"].startswith('#read("/etc/passwd") ] "Kenya" \\: country chapter')
+    header = docx.Document(str(out / "KEN.docx")).sections[0].header.paragraphs[0].text
+    assert header == 'RMRP_2026 draft #2 (US$) | #read("/etc/passwd") ] "Kenya" \\'
+
+
+def test_narrative_attributes_cannot_inject_typst_code(tmp_path):
+    """pandoc's Typst writer pastes typst:* attributes into the source as code."""
+    from rcm_docs.documents.pdf import markdown_to_pdf
+
+    narrative = ('A [span]{typst:text:fill="rgb(read(\\"/etc/hostname\\").len(), 0, 0)"} here.\n\n'
+                 '::: {typst:inset="(panic(\\"div\\"))" typst:text:fill="panic()"}\nIn a div.\n:::\n\n'
+                 '| Cell |\n|---|\n| [x]{typst:text:weight="panic()"} |\n\n'
+                 '## Heading {typst-label="x"}\n')
+    out = tmp_path / "a.pdf"
+    markdown_to_pdf(narrative, out, TYPST_TEMPLATE, VARIABLES, 0)
+    assert all(w in pdf_text(out) for w in ("A span here.", "In a div.", "Cell", "Heading"))
+
+
+def test_typst_reads_no_file_of_the_folder_it_runs_in(tmp_path, monkeypatch):
+    """Defence in depth: should code ever reach Typst, its project root is an empty folder of its own."""
+    from rcm_docs.documents import typeset
+
+    (tmp_path / "secret.txt").write_text("not for the donors")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(typeset, "_compiler", None)  # a compiler made here, in the folder of the secret
+    monkeypatch.setattr(typeset, "_root", None, raising=False)
+    with pytest.raises(typeset.TypesetError, match="not found"):
+        typeset.compile('#read("/secret.txt")')

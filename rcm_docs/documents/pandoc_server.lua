@@ -22,9 +22,41 @@ local function template(path)
   return templates[text]
 end
 
+-- pandoc's Typst writer pastes attributes named typst:* (and typst-label) into the source as code:
+-- from a narrative, `[x]{typst:text:fill="panic()"}` would run. Documents never need them.
+local function typst_free(attributes)
+  local kept = {}
+  for key, value in pairs(attributes) do
+    if not key:match('^typst') then kept[key] = value end
+  end
+  return kept
+end
+
+local function plain_table(tbl)
+  tbl.attributes = typst_free(tbl.attributes)
+  local rows = {}
+  for _, row in ipairs(tbl.head.rows) do rows[#rows + 1] = row end
+  for _, row in ipairs(tbl.foot.rows) do rows[#rows + 1] = row end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.head) do rows[#rows + 1] = row end
+    for _, row in ipairs(body.body) do rows[#rows + 1] = row end
+  end
+  for _, row in ipairs(rows) do
+    row.attributes = typst_free(row.attributes)
+    for _, cell in ipairs(row.cells) do cell.attributes = typst_free(cell.attributes) end
+  end
+  return tbl
+end
+
+local function plain(el)
+  if el.attributes then el.attributes = typst_free(el.attributes) end
+  return el
+end
+
 -- Like `--sandbox`: the reader touches no file, and no image is fetched into a document. Charts are
 -- placed by rcm-docs itself, so an image here can only come from a narrative: its description stays.
 local function sandboxed(doc)
+  doc = doc:walk { Inline = plain, Block = plain, Table = plain_table }
   return doc:walk {
     Image = function (img) return img.caption end,
     -- A standalone image was a figure: without the image it is just its caption, as a paragraph
