@@ -202,3 +202,70 @@ def test_typst_reads_no_file_of_the_folder_it_runs_in(tmp_path, monkeypatch):
     monkeypatch.setattr(typeset, "_root", None, raising=False)
     with pytest.raises(typeset.TypesetError, match="not found"):
         typeset.compile('#read("/secret.txt")')
+
+
+# ---- 3. HTML escaping and links ----
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def test_validation_report_html_shows_every_input_value_as_text(tmp_path):
+    import pandas as pd
+
+    from rcm_docs.intake.checks import Problem, Result
+    from rcm_docs.intake.contract import Reason
+    from rcm_docs.intake.report import submission_report, to_html
+
+    name = f"inputs/submissions/KEN/{XSS}.csv"
+    result = Result(name, "KEN", f"P{XSS}", pd.DataFrame(), [], 3)
+    result.problems.append(Problem(file=name, sheet=XSS, row=2, column=XSS, cell="A2", value=XSS,
+                                   reason=Reason.MISSING_VALUE, message=XSS, fix=XSS))
+    page = to_html(submission_report(result, XSS, "[Protection](javascript:alert(1))"), f"Validation report: {name}")
+    assert "<img" not in page and "<a " not in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 8  # title, heading, names, every cell
+    assert "<h1>Validation report: inputs/submissions/KEN/&lt;img src=x onerror=alert(1)&gt;.csv</h1>" in page
+
+
+def test_report_html_keeps_no_raw_html_image_or_script_link_whatever_the_markdown_holds():
+    from rcm_docs.intake.report import summary_report, to_html
+
+    hostile = [f"Kenya {XSS}: [x](javascript:alert(1)) ![i](file:///etc/passwd) <script>alert(2)</script> "
+               "[ok](https://www.unhcr.org)"]
+    page = to_html(summary_report([], [], hostile), "Validation summary")
+    assert "<img" not in page and "<script" not in page and 'href="javascript' not in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page and '<a href="https://www.unhcr.org">ok</a>' in page
+
+
+NARRATIVE_LINKS = ("Read [the file](file:///etc/passwd), [a script](javascript:alert(1)), [MiXeD](JaVaScRiPt:alert(1)), "
+                   "[data](data:text/html;base64,PHNjcmlwdD4=), <file:///etc/hosts>, [a path](../../secret.docx), "
+                   "[a share](\\\\\\\\server\\\\share), [nowhere](#nowhere), [empty](), "
+                   "[UNHCR](https://www.unhcr.org), [mail](mailto:info@example.org) and [the needs](#needs).\n\n"
+                   "# Needs {#needs}\n")
+SAFE_TARGETS = {"https://www.unhcr.org", "mailto:info@example.org"}
+
+
+def test_narrative_links_to_files_scripts_or_data_lose_the_link_but_keep_their_text(tmp_path):
+    import re
+    import zipfile
+
+    import docx
+    import pymupdf
+
+    from rcm_docs.documents.pdf import markdown_to_pdf
+    from rcm_docs.documents.word import markdown_to_docx
+
+    words = ["the file", "a script", "MiXeD", "data", "file:///etc/hosts", "a path", "a share", "nowhere", "empty",
+             "UNHCR", "mail", "the needs"]
+    markdown_to_docx(NARRATIVE_LINKS, tmp_path / "l.docx", REFERENCE_DOCX, "h", 0)
+    with zipfile.ZipFile(tmp_path / "l.docx") as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert set(re.findall(r'Target="([^"]+)" TargetMode="External"', rels)) == SAFE_TARGETS
+    text = " ".join(p.text for p in docx.Document(str(tmp_path / "l.docx")).paragraphs)
+    assert all(w in text for w in words)
+
+    markdown_to_pdf(NARRATIVE_LINKS, tmp_path / "l.pdf", TYPST_TEMPLATE, VARIABLES, 0)
+    with pymupdf.open(tmp_path / "l.pdf") as pdf:
+        links = [link for page in pdf for link in page.get_links()]
+    assert {link["uri"] for link in links if "uri" in link} == SAFE_TARGETS
+    assert len(links) == 3  # and the one to the heading
+    assert all(w in pdf_text(tmp_path / "l.pdf") for w in words)

@@ -53,11 +53,35 @@ local function plain(el)
   return el
 end
 
+-- How many elements carry each identifier: a link to '#id' works only if exactly one does (Typst
+-- refuses a link to a label that is missing or used twice).
+local function identifiers(doc)
+  local count = {}
+  local function note(el)
+    local id = el.identifier
+    if id and id ~= '' then count[id] = (count[id] or 0) + 1 end
+  end
+  doc:walk { Inline = note, Block = note }
+  return count
+end
+
 -- Like `--sandbox`: the reader touches no file, and no image is fetched into a document. Charts are
 -- placed by rcm-docs itself, so an image here can only come from a narrative: its description stays.
+-- A link stays a link only to the web, to mail, or to a heading of the document; one to a file, a
+-- script or data (file:, javascript:, data:, a path) would run or open on the reader's machine: its
+-- text stays.
 local function sandboxed(doc)
   doc = doc:walk { Inline = plain, Block = plain, Table = plain_table }
+  local ids = identifiers(doc)
   return doc:walk {
+    Link = function (link)
+      local target = link.target:lower()
+      local anchor = link.target:match('^#(.+)$')
+      if target:match('^https?://.') or target:match('^mailto:.') or (anchor and ids[anchor] == 1) then
+        return nil
+      end
+      return link.content
+    end,
     Image = function (img) return img.caption end,
     -- A standalone image was a figure: without the image it is just its caption, as a paragraph
     -- (left as a figure, the DOCX writer would make it a one-cell table).
