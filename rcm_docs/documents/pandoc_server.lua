@@ -23,34 +23,19 @@ local function template(path)
 end
 
 -- pandoc's Typst writer pastes attributes named typst:* (and typst-label) into the source as code:
--- from a narrative, `[x]{typst:text:fill="panic()"}` would run. Documents never need them.
-local function typst_free(attributes)
-  local kept = {}
-  for key, value in pairs(attributes) do
-    if not key:match('^typst') then kept[key] = value end
+-- from a narrative, `[x]{typst:text:fill="panic()"}` would run. Documents never need them. Markdown
+-- gives attributes to spans, divs, headings, code, links and tables (by their caption), not to cells.
+-- Elements without one are left alone (nil): handing each back to pandoc would cost a third of the
+-- conversion time.
+local function typst_free(el)
+  local kept, found = {}, false
+  for key, value in pairs(el.attributes) do
+    if key:match('^typst') then found = true else kept[key] = value end
   end
-  return kept
-end
-
-local function plain_table(tbl)
-  tbl.attributes = typst_free(tbl.attributes)
-  local rows = {}
-  for _, row in ipairs(tbl.head.rows) do rows[#rows + 1] = row end
-  for _, row in ipairs(tbl.foot.rows) do rows[#rows + 1] = row end
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.head) do rows[#rows + 1] = row end
-    for _, row in ipairs(body.body) do rows[#rows + 1] = row end
+  if found then
+    el.attributes = kept
+    return el
   end
-  for _, row in ipairs(rows) do
-    row.attributes = typst_free(row.attributes)
-    for _, cell in ipairs(row.cells) do cell.attributes = typst_free(cell.attributes) end
-  end
-  return tbl
-end
-
-local function plain(el)
-  if el.attributes then el.attributes = typst_free(el.attributes) end
-  return el
 end
 
 -- How many elements carry each identifier: a link to '#id' works only if exactly one does (Typst
@@ -71,14 +56,16 @@ end
 -- script or data (file:, javascript:, data:, a path) would run or open on the reader's machine: its
 -- text stays.
 local function sandboxed(doc)
-  doc = doc:walk { Inline = plain, Block = plain, Table = plain_table }
-  local ids = identifiers(doc)
+  local ids  -- counted at the first link to an anchor: most documents have none
+  doc = doc:walk { Span = typst_free, Div = typst_free, Header = typst_free, Code = typst_free,
+                   CodeBlock = typst_free, Table = typst_free }
   return doc:walk {
     Link = function (link)
       local target = link.target:lower()
       local anchor = link.target:match('^#(.+)$')
+      if anchor then ids = ids or identifiers(doc) end
       if target:match('^https?://.') or target:match('^mailto:.') or (anchor and ids[anchor] == 1) then
-        return nil
+        return typst_free(link)
       end
       return link.content
     end,
