@@ -16,6 +16,11 @@ def _cell(text) -> str:
     return "".join("\\" + c if c in "*`[]~<" else c for c in s) or " "
 
 
+def _inline(text) -> str:
+    """A value from input as literal text in a heading or a sentence of the report."""
+    return _cell(text).strip()
+
+
 def _code(text) -> str:
     """A value shown exactly as typed: a code span, which Markdown renders literally."""
     s = "" if text is None else " ".join(str(text).split())
@@ -28,10 +33,10 @@ def _code(text) -> str:
 def submission_report(result, country_name: str, sector_name: str) -> str:
     """Every problem of one submission, grouped by rule, errors first."""
     e, w = len(result.errors), len(result.warnings)
-    lines = [f"# Validation report: {_cell(result.file)}", "",
+    lines = [f"# Validation report: {_inline(result.file)}", "",
              f"**Verdict: {result.verdict}**: {e} error(s), {w} warning(s) in {number(result.data_rows)} data row(s).", "",
-             f"Country: {_cell(country_name)} ({_cell(result.country)}). "
-             f"Sector: {_cell(sector_name)} ({_cell(result.sector)}).", ""]
+             f"Country: {_inline(country_name)} ({_inline(result.country)}). "
+             f"Sector: {_inline(sector_name)} ({_inline(result.sector)}).", ""]
     if result.errors:
         lines += ["Nothing from this file is merged into the plan until every error is fixed. Fix the cells listed",
                   "below and drop the file again.", ""]
