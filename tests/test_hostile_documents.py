@@ -269,3 +269,140 @@ def test_narrative_links_to_files_scripts_or_data_lose_the_link_but_keep_their_t
     assert {link["uri"] for link in links if "uri" in link} == SAFE_TARGETS
     assert len(links) == 3  # and the one to the heading
     assert all(w in pdf_text(tmp_path / "l.pdf") for w in words)
+
+
+# ---- 4. Never break on ordinary Markdown ----
+
+WORDS = " ".join(["word"] * 400)
+ORDINARY = {  # what people write in Word or a chat -> words the reader must see in the DOCX and the PDF
+    "headings": ("# Heading one\n\n## Heading two\n\n##### Heading five\n\n###### Heading six\n\nSetext title\n"
+                 "============\n\n## Closed heading ##\n\n## 1. Numbered heading\n",
+                 ["Heading one", "Heading two", "Heading five", "Heading six", "Setext title", "Closed heading",
+                  "Numbered heading"]),
+    "emphasis and strong": ("Some *emphasis*, _underscored_, **strong**, __also strong__, ***both*** and snake_case_word.\n",
+                            ["emphasis", "underscored", "strong", "also strong", "both", "snake_case_word"]),
+    "strikeout": ("This is ~~struck out~~ text.\n", ["struck out"]),
+    "super and subscript": ("Water is H~2~O and the area is 10 km^2^; 2^10 and x~y.\n", ["Water is H", "the area is 10 km"]),
+    "inline code": ("Run `rcm-docs validate` and `` a`b ``.\n", ["rcm-docs validate", "a`b"]),
+    "code blocks": ("```\nplain fence\n```\n\n```python\nprint(\"python fence\")\n```\n\n~~~ {.yaml}\ntilde: fence\n~~~\n\n"
+                    "    indented code\n", ["plain fence", "python fence", "tilde: fence", "indented code"]),
+    "block quotes": ("> A quote\n> on two lines\n>\n> > nested quote\n>\n> - a list in a quote\n",
+                     ["A quote", "nested quote", "a list in a quote"]),
+    "nested lists": ("- level one\n  - level two\n    - level three\n      - level four\n- back\n\n* star\n+ plus\n",
+                     ["level one", "level four", "back", "star", "plus"]),
+    "numbered lists": ("1. first\n2. second\n   1. second a\n3. third\n\n5) five\n6) six\n\n#. auto\n\n(a) letter\n\n"
+                       "ii. roman\n\n2026. was a year\n", ["first", "second a", "third", "five", "auto", "letter", "roman",
+                                                          "was a year"]),
+    "task lists": ("- [ ] to do\n- [x] done\n", ["to do", "done"]),
+    "pipe table": ("| Sector | People |\n|:--|--:|\n| Protection | 1,200 |\n| *WASH* | `300` |\n\n: Pipe caption\n",
+                   ["Sector", "Protection", "1,200", "WASH", "Pipe caption"]),
+    "grid table": ("+----------+----------+\n| Grid A   | Grid B   |\n+==========+==========+\n| - item   | cell two |\n"
+                   "| - item 2 |          |\n+----------+----------+\n", ["Grid A", "Grid B", "item 2", "cell two"]),
+    "simple tables": ("  Simple   Table\n  -------  ------\n  one      two\n\n-------------------\nMultiline   Table\n"
+                      "----------- -------\nFirst row   spans\n            lines\n-------------------\n",
+                      ["Simple", "one", "Multiline", "spans"]),
+    "footnotes": ("A claim.[^1] An inline one.^[Inline note text.]\n\n[^1]: The first note.\n",
+                  ["A claim", "The first note", "Inline note text"]),
+    "links": ("See [UNHCR](https://www.unhcr.org \"title\"), [a reference][ref] and [mail me](mailto:info@example.org).\n\n"
+              "[ref]: https://example.org/ref\n", ["UNHCR", "a reference", "mail me"]),
+    "autolinks": ("<https://www.unhcr.org/en>, <info@example.org> and https://bare.example.org/x?y=1. "
+                  "End with <https://www.unhcr.org>.\n", ["unhcr.org/en", "info@example.org", "bare.example.org"]),
+    "images": ("![A photo caption](photo.jpg)\n\nInline ![inline image](x.png) in text.\n", ["A photo caption", "inline image"]),
+    "horizontal rules": ("Above\n\n---\n\nMiddle one\n\n***\n\nMiddle two\n\n___\n\nMiddle three\n\n* * *\n\nBelow\n",
+                         ["Above", "Middle one", "Middle two", "Middle three", "Below"]),
+    "mentions": ("Thanks @UNHCR and @IOM, see [@UNHCR], [see @IOM, p. 3] and @.\n\n(@) An example item\n",
+                 ["@UNHCR", "@IOM", "An example item"]),
+    "emails": ("Write to info@example.org or first.last+tag@sub.example.org.\n", ["info@example.org",
+                                                                              "first.last+tag@sub.example.org"]),
+    "dollars": ("It costs $5, or $5 to $10, US$ 1,000 (US$), $x$ and $$y$$ and \\(z\\).\n", ["$5", "$10", "US$ 1,000"]),
+    "percent": ("Funded at 100%, 50% of it.\n", ["100%", "50%"]),
+    "hashtags": ("#hashtag at the start\n\nA #hashtag in text, #RMRP2026, C# and #1.\n", ["#hashtag at the start", "#RMRP2026"]),
+    "angle brackets": ("a < b > c, <not a tag>, 1<2, -> and <=>.\n\n<5 years old\n", ["a < b > c", "not a tag", "<5 years"]),
+    "html tags": ("<b>bold tag</b> <span style=\"color:red\">span</span> <script>alert(1)</script> <!-- note -->\n\n"
+                  "<div class=\"x\">\ndiv text\n</div>\n", ["bold tag", "span", "div text"]),
+    "emoji": ("Emoji: 🙂 ✅ 🇺🇳 👩‍👩‍👧 :smile:\n", ["Emoji:", ":smile:"]),
+    "arabic (right to left)": ("اللاجئون والمهاجرون في المنطقة (٢٠٢٦): 1,200 شخص.\n\nMixed: the word لاجئ in English.\n",
+                               ["Mixed: the word", "in English"]),
+    "cjk": ("难民应对计划。日本語のテキスト。한국어.\n\nMixed 中文 text.\n", ["Mixed", "text"]),
+    "smart quotes and dashes": ("“Curly” and ‘single’, \"straight\" and 'single', don't -- dash --- em ... dots «g».\n",
+                                ["Curly", "straight", "dash", "«g»"]),
+    "line blocks": ("| The first line\n|    indented second\n", ["The first line", "indented second"]),
+    "definition lists": ("Term one\n:   Definition one\n\nTerm two\n\n:   Definition two\n", ["Term one", "Definition two"]),
+    "backslash at end of line": ("A line ends here\\\nnext line\n\nA lone backslash \\ at the end \\\n",
+                                 ["A line ends here", "next line", "lone backslash"]),
+    "very long table cells": (f"| Column | Long |\n|---|---|\n| a | {WORDS} |\n| b | {'x' * 300} |\n", ["Column", "word word"]),
+    "heading attributes": ("## A heading {#custom-id .unnumbered}\n\n## Another {-}\n\nSee [the heading](#custom-id).\n",
+                           ["A heading", "Another", "the heading"]),
+    "bracketed spans": ("A [styled span]{.class}, [with id]{#sid}, [small caps]{.smallcaps}, [marked]{.mark} and "
+                        "[styled]{style=\"color:red\"}.\n", ["styled span", "with id", "marked", "styled"]),
+    "fenced divs": ("::: warning\nInside a div.\n:::\n\n::: unclosed\nNot closed.\n", ["Inside a div", "Not closed"]),
+    "typst and markdown specials": ("Text with # $ * _ @ < > = - + / // ~ ` { } [ ] and #let x = 1 and = not heading.\n\n"
+                                    "= Typst heading\n\n- / term: x\n", ["#let x = 1", "= Typst heading"]),
+    "glued punctuation": ("**Needs**.The, H~2~.O, *a*.b(), <https://x.org>.y, [x](https://a.org).b, ~~s~~.t, a[^g].b\n\n"
+                          "[^g]: n\n", ["Needs.The", ".b()", ".y", ".t"]),
+    "links to nowhere": ("See [nowhere](#nowhere), [top](#), [empty]() and [](https://x.org).\n", ["nowhere", "top", "empty"]),
+    "metadata-like lines": ("Intro\n\n---\ntitle: Hacked\n---\n\n% Not a title\n\n...\n\nAfter\n",
+                            ["Intro", "title: Hacked", "Not a title", "After"]),
+    "word and chat habits": ("• bullet from Word\n• another\n\n1) numbered\n2) second\n\nNon\u00a0breaking, soft\u00adhyphen,"
+                             " zero\u200bwidth, tab\there.\r\nWindows line end.\r\n", ["bullet from Word", "numbered",
+                                                                                     "Windows line end"]),
+    "symbols": ("½ € £ © ™ → ≥ … ° ± × ✓ ★\n", ["€", "£", "©"]),
+    "control characters": ("Form\x0cfeed, bell\x07 and bom\ufeff.\n", ["Form", "bell"]),
+}
+
+
+def docx_text(path) -> str:
+    """The visible text of a DOCX, footnotes included, one paragraph after another."""
+    import html
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in ("word/document.xml", "word/footnotes.xml") if n in z.namelist())
+    return " ".join(" ".join("".join(html.unescape(t) for t in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)).split())
+                    for p in xml.split("</w:p>"))
+
+
+def render_narrative(tmp_path, plan, narrative: str):
+    """A narrative as the build takes it (read, checked, headings demoted), in a document, to DOCX and PDF."""
+    from rcm_docs.documents.pdf import markdown_to_pdf
+    from rcm_docs.documents.word import markdown_to_docx
+    from rcm_docs.intake.narratives import narratives
+
+    (tmp_path / "inputs/narratives/KEN").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "inputs/narratives/KEN/PRO.md").write_bytes(narrative.encode("utf-8"))
+    md = f"# Sector responses\n\n## Protection\n\n{narratives(tmp_path, plan, 'KEN')['sectors']['PRO']}\n"
+    markdown_to_docx(md, tmp_path / "n.docx", REFERENCE_DOCX, "h", 0, toc=True)
+    markdown_to_pdf(md, tmp_path / "n.pdf", TYPST_TEMPLATE, {**VARIABLES, "toc": "true"}, 0)
+    return docx_text(tmp_path / "n.docx"), pdf_text(tmp_path / "n.pdf")
+
+
+@pytest.mark.parametrize("name", ORDINARY)
+def test_ordinary_markdown_renders_to_docx_and_pdf_with_its_words_visible(tmp_path, plan, name):
+    narrative, words = ORDINARY[name]
+    in_docx, in_pdf = render_narrative(tmp_path, plan, narrative)
+    assert [w for w in words if w not in in_docx] == []
+    assert [w for w in words if w not in in_pdf] == []
+
+
+def test_all_of_ordinary_markdown_in_one_narrative_renders(tmp_path, plan):
+    """Together, twice over: repeated ids, footnotes and headings from different sections meet."""
+    narrative = "\n\n".join(f"# {name}\n\n{text}" for name, (text, _) in list(ORDINARY.items()) * 2)
+    in_docx, in_pdf = render_narrative(tmp_path, plan, narrative)
+    for name, (_, words) in ORDINARY.items():
+        assert [w for w in words if w not in in_docx] == [], name
+        assert [w for w in words if w not in in_pdf] == [], name
+
+
+def test_each_narrative_keeps_its_own_footnotes_in_a_document_of_several(tmp_path, plan):
+    """Every sector lead numbers notes [^1]; pandoc gave every [^1] the text of the last definition."""
+    from rcm_docs.documents.word import markdown_to_docx
+    from rcm_docs.intake.narratives import narratives
+
+    (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
+    for sector, name in (("PRO", "Protection"), ("EDU", "Education")):
+        (tmp_path / f"inputs/narratives/KEN/{sector}.md").write_text(f"{name} claim.[^1]\n\n[^1]: {name} source.\n")
+    sectors = narratives(tmp_path, plan, "KEN")["sectors"]
+    markdown_to_docx(f"# Sectors\n\n{sectors['PRO']}\n\n{sectors['EDU']}\n", tmp_path / "s.docx", REFERENCE_DOCX, "h", 0)
+    text = docx_text(tmp_path / "s.docx")
+    assert "Protection source." in text and "Education source." in text

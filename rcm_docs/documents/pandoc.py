@@ -6,8 +6,11 @@ from pathlib import Path
 
 from .render import RenderError, timed
 
-# Narratives are Markdown from sector leads: formatting yes, raw OpenXML/HTML/TeX/Typst no.
-PANDOC_FROM = "markdown-raw_html-raw_tex-raw_attribute-native_divs-native_spans-tex_math_dollars-tex_math_single_backslash"
+# Narratives are Markdown from sector leads: formatting yes, raw OpenXML/HTML/TeX/Typst no. No citations
+# either: '@UNHCR' is a mention, not a reference into a bibliography the documents do not have (Typst
+# refused the PDF); without them pandoc also backtracks far less on brackets.
+PANDOC_FROM = ("markdown-raw_html-raw_tex-raw_attribute-native_divs-native_spans-tex_math_dollars"
+               "-tex_math_single_backslash-citations")
 
 # pandoc's Markdown reader backtracks, exponentially on some inputs (nested brackets: 14 levels take
 # minutes and gigabytes). intake/narratives.py refuses the known shapes; these bounds catch the rest.

@@ -11,12 +11,14 @@ from .render import RenderError, _chart_alt, _take_charts, timed
 
 
 _GLUED = re.compile(r"(?<!\\)\](?=[.(\[])")
+_GLUED_LINK = re.compile(r'(#link\("(?:[^"\\]|\\.)*"\))(?=\.)')  # an autolink: no content block
 
 
 def end_embedded_expressions(typst_source: str) -> str:
     """pandoc writes '**Needs**.The' as '#strong[Needs].The', which Typst reads as a field access (and
-    '**x**(y)' as a call): a ';' after the content block ends the expression, as Typst intends."""
-    return _GLUED.sub("];", typst_source)
+    '**x**(y)' as a call), and '<https://x.org>.' as '#link("https://x.org").': a ';' after the
+    expression ends it, as Typst intends."""
+    return _GLUED_LINK.sub(r"\1;", _GLUED.sub("];", typst_source))
 
 
 def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,

@@ -92,7 +92,7 @@ def demote_headings(markdown: str, by: int) -> str:
             level = len(line) - len(line.lstrip("#"))
             line = "#" * (min(level + by, 6) - level) + line
         out.append(line)
-    return "\n".join(out).strip() + "\n"
+    return "\n".join(out).strip("\r\n").rstrip() + "\n"
 
 
 def _narrative(root, doc: str, section: str, demote: int) -> str | None:
@@ -110,16 +110,35 @@ def _markdown_file(root, name: str, demote: int) -> str | None:
         raise NarrativeError(f"{name}: {size / 1024:,.0f} KB (at most {MAX_BYTES // 1024} KB). "
                              "Shorten it or move detail to an annex, then build again.")
     try:
-        text = path.read_text(encoding="utf-8-sig").strip()
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise NarrativeError(f"{name}: not UTF-8 text (byte {e.start + 1}). Save it as UTF-8 "
                              "(in Word: Save As, Plain Text, Unicode (UTF-8)), then build again.") from None
+    # Blank lines go, but not the first line's indentation: it places a simple table's columns or
+    # makes an indented code block.
+    text = re.sub(r"^(?:[ \t]*\r?\n)+", "", text).rstrip()
     if not text:
         return None
     check_markdown(text, name)
     # A '---' line could open a YAML metadata block that rewrites the title: make it a plain rule.
-    text = re.sub(r"(?m)^(-{3,}|\.{3})\s*$", "* * *", text)
-    return demote_headings(text, demote)
+    # Only three: a longer line of dashes is a table's border, and opens no metadata.
+    text = re.sub(r"(?m)^(-{3}|\.{3})[ \t]*\r?$", "* * *", text)
+    return demote_headings(_own_notes(text, name), demote)
+
+
+_NOTE = re.compile(r"\[\^([^\]\s^]+)\]")
+
+
+def _own_notes(markdown: str, name: str) -> str:
+    """Footnote labels made the file's own: every sector lead numbers notes [^1], and in a document
+    holding several narratives pandoc gives every [^1] the text of the last '[^1]:' it reads."""
+    prefix = re.sub(r"[^A-Za-z0-9]+", "-", name.removeprefix("inputs/").removesuffix(".md"))
+    out, fence = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        out.append(line if fence else _NOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", line))
+    return "\n".join(out)
 
 
 def narratives(root, plan: Plan, doc: str) -> dict:
