@@ -76,7 +76,7 @@ def test_a_narrative_over_a_bound_is_refused_at_once_naming_its_file_line_and_fi
     (tmp_path / "inputs/narratives/KEN/PRO.md").write_text(text, encoding="utf-8")
     t = time.perf_counter()
     with pytest.raises(NarrativeError) as refused:
-        narratives(tmp_path, plan, "KEN")
+        narratives(tmp_path, plan, "KEN")["sectors"]["PRO"]
     assert time.perf_counter() - t < 1
     message = str(refused.value)
     assert message.startswith("inputs/narratives/KEN/PRO.md") and says in message, message
@@ -101,7 +101,7 @@ def test_a_narrative_that_is_not_utf8_is_refused_naming_its_file(tmp_path, plan)
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
     (tmp_path / "inputs/narratives/KEN/overview.md").write_bytes("“Quoted” from Word".encode("cp1252"))
     with pytest.raises(NarrativeError, match=r"^inputs/narratives/KEN/overview.md: not UTF-8 text .*Save it as UTF-8"):
-        narratives(tmp_path, plan, "KEN")
+        narratives(tmp_path, plan, "KEN")["overview"]
 
 
 def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothing(built, tmp_path):
@@ -123,6 +123,11 @@ def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothi
                         [ROOT / "templates"])
     assert time.perf_counter() - t < 2
     assert not list(out.glob("*KEN*"))  # no document, and no temporary file left behind
+    # Key points show no narrative: they still build.
+    out = ws / "build/keypoints"
+    render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
+                    [ROOT / "templates"], kind="keypoints", funding_json=ws / "build/figures/funding/KEN.json")
+    assert (out / "KEN.pdf").is_file()
 
 
 # ---- 2. Every value reaches Typst as data, never as markup or code ----

@@ -3,6 +3,7 @@ read as Markdown, made safe to place inside a document, headings demoted under t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..common.plan import Plan
@@ -141,15 +142,40 @@ def _own_notes(markdown: str, name: str) -> str:
     return "\n".join(out)
 
 
-def narratives(root, plan: Plan, doc: str) -> dict:
-    return {
-        "extra": {s: _narrative(root, doc, s, 1) for s in ("inclusion", "solutions")},
-        "extra_paths": {s: narrative_path(doc, s) for s in ("inclusion", "solutions")},
-        "overview": _narrative(root, doc, "overview", 1),
-        "overview_path": narrative_path(doc, "overview"),
-        "sectors": {s: _narrative(root, doc, s, 2) for s in plan.sector_codes},
-        "sector_paths": {s: narrative_path(doc, s) for s in plan.sector_codes},
-    }
+class _WhenUsed(Mapping):
+    """A mapping whose values are made when first looked up: a narrative is read and checked only by
+    the documents whose template shows it, so key points (which show none) do not fail on a refused one."""
+
+    def __init__(self, make: dict):
+        self._make, self._made = make, {}
+
+    def __getitem__(self, key):
+        if key not in self._made:
+            self._made[key] = self._make[key]()
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._make)
+
+    def __len__(self):
+        return len(self._make)
+
+
+def narratives(root, plan: Plan, doc: str) -> Mapping:
+    """A document's narratives for its template; each raises NarrativeError when used, if refused."""
+    extra = ("inclusion", "solutions")
+
+    def read(section: str, demote: int):
+        return lambda: _narrative(root, doc, section, demote)
+
+    return _WhenUsed({
+        "extra": lambda: _WhenUsed({s: read(s, 1) for s in extra}),
+        "extra_paths": lambda: {s: narrative_path(doc, s) for s in extra},
+        "overview": read("overview", 1),
+        "overview_path": lambda: narrative_path(doc, "overview"),
+        "sectors": lambda: _WhenUsed({s: read(s, 2) for s in plan.sector_codes}),
+        "sector_paths": lambda: {s: narrative_path(doc, s) for s in plan.sector_codes},
+    })
 
 
 def highlights(root, plan: Plan, doc: str, period: str) -> dict:
