@@ -64,6 +64,9 @@ HOSTILE_NARRATIVES = {  # what a narrative holds -> what the refusal says
     "long word": ("x" * 200_000, "line 1: a word of 200,000 characters with no space (at most 1,000)"),
     "long word joined by no-break spaces": ("Intro\n" + "\u00a0".join(["ab"] * 600), "line 2: a word of 1,799"),
     "long file": ("word " * 50_000, "244 KB (at most 200 KB)"),
+    "many lines": ("## Same heading\n\n" * 2_501, "line 5001: more than 5,000 lines"),
+    "long paragraph": ("(x) [y] " * 2_600, "line 1: a paragraph of more than 20,000 characters"),
+    "long paragraph over lines": ("Intro\n\n" + "and (x) [y] more\n" * 1_200, "line 1179: a paragraph of more"),
 }
 
 

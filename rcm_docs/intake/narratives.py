@@ -11,13 +11,16 @@ from ..common.workspace import narrative_path
 
 # What a narrative may hold. pandoc's Markdown reader backtracks on square brackets, exponentially in
 # their depth (each level doubles its time: 14 levels took minutes and gigabytes); pandoc's Typst writer
-# is quadratic in the length of a word; Typst stops at about 32 nested blocks and is quadratic in a
-# paragraph's brackets. Ordinary writing stays far below these bounds, and within all of them a 200 KB
-# narrative converts in seconds. One over a bound is refused before pandoc or Typst see it, naming the
-# file, the line and what to simplify.
+# is quadratic in the length of a word; Typst stops at about 32 nested blocks and is quadratic in the
+# length of a paragraph full of brackets. pandoc runs under a time bound (documents/pandoc.py), but
+# Typst runs in-process and cannot be stopped: for it these checks are the bound. Ordinary writing stays
+# far below them, and within all of them a 200 KB narrative converts in seconds. One over a bound is
+# refused before pandoc or Typst see it, naming the file, the line and what to simplify.
 MAX_BYTES = 200 * 1024  # a long chapter narrative is 10-20 KB
+MAX_LINES = 5_000  # 200 KB of prose is ~2,500 lines; pandoc slows on many tiny blocks (same-named headings)
 MAX_WORD = 1000  # characters without a space: a long URL fits
 MAX_NESTING = 20  # block quotes, list levels and ::: blocks around one line; Typst fails at ~32
+MAX_PARAGRAPH = 20_000  # characters between blank lines (not counting tables and list items): 10 pages
 MAX_BRACKET_DEPTH = 4  # [ inside [ inside ...: '[see [1]](url)' is 2
 MAX_BRACKETS = 10_000  # '[' in one narrative: a link each 20 characters of a 200 KB file
 
@@ -44,16 +47,18 @@ def check_markdown(text: str, name: str) -> None:
     if word:
         refuse(text.count("\n", 0, word.start()) + 1, f"a word of {len(word.group()):,} characters with no space "
                f"(at most {MAX_WORD:,})", "Break it up with spaces or line breaks")
+    if text.count("\n") >= MAX_LINES:
+        refuse(MAX_LINES + 1, f"more than {MAX_LINES:,} lines", "Shorten it or move detail to an annex")
     if text.count("[") > MAX_BRACKETS:
         refuse(1, f"{text.count('['):,} square brackets (at most {MAX_BRACKETS:,})", "Use fewer links and brackets")
-    fence, divs, brackets = False, 0, 0
+    fence, divs, brackets, paragraph = False, 0, 0, 0
     for n, line in enumerate(text.splitlines(), start=1):
         if _FENCE.match(line):
             fence = not fence
         if fence:
             continue  # code is shown as typed: neither parsed for brackets nor nested
         if not line.strip():
-            brackets = 0  # pandoc parses brackets within a paragraph
+            brackets = paragraph = 0  # pandoc parses brackets within a paragraph; Typst lays one out at a time
             continue
         div = _DIV.match(line)
         if div:
@@ -68,6 +73,10 @@ def check_markdown(text: str, name: str) -> None:
         if depth > MAX_NESTING:
             refuse(n, f"block quotes, lists or ::: blocks nested {depth} deep (at most {MAX_NESTING})",
                    "Flatten them")
+        # Typst's time grows with the square of a paragraph's length; a list item or table row starts anew.
+        paragraph = len(line) if pos or line.lstrip().startswith(("|", "+")) else paragraph + len(line) + 1
+        if paragraph > MAX_PARAGRAPH:
+            refuse(n, f"a paragraph of more than {MAX_PARAGRAPH:,} characters", "Split it with blank lines")
         escaped = False
         for c in line:
             if escaped:
