@@ -12,7 +12,7 @@ from conftest import ROOT
 TYPST_TEMPLATE = ROOT / "templates" / "rrp.typ"
 REFERENCE_DOCX = ROOT / "templates" / "reference.docx"
 VARIABLES = {"header": "h", "header-right": "r", "as-of": "a", "year": "2026", "month": "1", "day": "1"}
-BRACKETS_14 = "[" * 14 + "x" + "]" * 14  # 30 bytes: minutes of pandoc and gigabytes of memory
+BRACKETS_14 = "[" * 14 + "x" + "]" * 14  # 29 characters: minutes of pandoc and gigabytes of memory
 
 
 def pdf_text(path) -> str:
@@ -41,8 +41,8 @@ def test_a_pandoc_that_runs_out_of_its_memory_bound_is_reported_and_replaced(mon
     from rcm_docs.documents import pandoc
 
     monkeypatch.setattr(pandoc, "PANDOC_MEMORY_BYTES", 300 * 1024**2)
-    pandoc._server.ask({"md": "", "from": pandoc.PANDOC_FROM, "to": "typst"})  # a request in flight cannot be
-    pandoc._server.proc.kill()  # stopped: start a server under the new bound for the next one
+    pandoc.warm()  # the bound applies to servers started from now on: replace the running one
+    pandoc._server.proc.kill()
     pandoc._server.proc.wait()
     hog = "[" * 3000 + "x" + "]" * 3000  # fills 300 MB in a few seconds
     with pytest.raises(pandoc.RenderError, match="out of memory .limit 300 MB.*simplify"):
@@ -108,7 +108,7 @@ def test_a_narrative_that_is_not_utf8_is_refused_naming_its_file(tmp_path, plan)
 
 
 def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothing(built, tmp_path):
-    """The 30-byte bracket narrative that took pandoc minutes is refused by the render step in milliseconds."""
+    """The 29-character bracket narrative that took pandoc minutes is refused by the render step at once."""
     import shutil
 
     from rcm_docs.build.render import render_document
@@ -142,13 +142,13 @@ PASSWD = "root:x:0:0"
 
 @pytest.mark.parametrize("value", HOSTILE_VALUES)
 def test_template_values_are_printed_as_written_never_run(tmp_path, value):
+    import pymupdf
+
     from rcm_docs.documents.pdf import markdown_to_pdf
 
     out = tmp_path / "v.pdf"
     body = "\n\n".join(f"Paragraph {i} of a two-page body." for i in range(120)) + "\n"
     markdown_to_pdf(body, out, TYPST_TEMPLATE, {**VARIABLES, "header": value, "header-right": value, "as-of": value}, 0)
-    import pymupdf
-
     with pymupdf.open(out) as doc:
         assert doc.page_count > 1
         second = " ".join(doc[1].get_text().split())
