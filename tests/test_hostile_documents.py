@@ -51,6 +51,21 @@ def test_a_pandoc_that_runs_out_of_its_memory_bound_is_reported_and_replaced(mon
     assert "#emph[fine]" in pandoc._pandoc("*fine*", "typst")
 
 
+def test_a_document_that_fails_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from rcm_docs.documents import pdf, word
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(word, "_finish_docx", broken)
+    with pytest.raises(OSError):
+        word.markdown_to_docx("Text\n", tmp_path / "a.docx", REFERENCE_DOCX, "h", 0)
+    monkeypatch.setattr(pdf.os, "replace", broken)
+    with pytest.raises(OSError):
+        pdf.markdown_to_pdf("Text\n", tmp_path / "a.pdf", TYPST_TEMPLATE, VARIABLES, 0)
+    assert list(tmp_path.iterdir()) == []
+
+
 HOSTILE_NARRATIVES = {  # what a narrative holds -> what the refusal says
     "nested brackets": (BRACKETS_14, "line 1: square brackets nested more than 4 deep"),
     "unclosed brackets": ("Intro\n\n" + "[a " * 3000 + "x", "line 3: square brackets nested more than 4 deep"),

@@ -47,5 +47,8 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
             pdf = typeset.compile(source, epoch=epoch, inputs=variables)
         except typeset.TypesetError as e:
             raise RenderError(str(e)) from None
-    tmp.write_bytes(pdf)
-    os.replace(tmp, out)
+    try:
+        tmp.write_bytes(pdf)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no half-made file behind
