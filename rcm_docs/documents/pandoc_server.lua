@@ -22,10 +22,53 @@ local function template(path)
   return templates[text]
 end
 
+-- pandoc's Typst writer pastes attributes named typst:* (and typst-label) into the source as code:
+-- from a narrative, `[x]{typst:text:fill="panic()"}` would run. Documents never need them. Markdown
+-- gives attributes to spans, divs, headings, code, links and tables (by their caption), not to cells.
+-- Elements without one are left alone (nil): handing each back to pandoc would cost a third of the
+-- conversion time.
+local function typst_free(el)
+  local kept, found = {}, false
+  for key, value in pairs(el.attributes) do
+    if key:match('^typst') then found = true else kept[key] = value end
+  end
+  if found then
+    el.attributes = kept
+    return el
+  end
+end
+
+-- How many elements carry each identifier: a link to '#id' works only if exactly one does (Typst
+-- refuses a link to a label that is missing or used twice).
+local function identifiers(doc)
+  local count = {}
+  local function note(el)
+    local id = el.identifier
+    if id and id ~= '' then count[id] = (count[id] or 0) + 1 end
+  end
+  doc:walk { Inline = note, Block = note }
+  return count
+end
+
 -- Like `--sandbox`: the reader touches no file, and no image is fetched into a document. Charts are
 -- placed by rcm-docs itself, so an image here can only come from a narrative: its description stays.
+-- A link stays a link only to the web, to mail, or to a heading of the document; one to a file, a
+-- script or data (file:, javascript:, data:, a path) would run or open on the reader's machine: its
+-- text stays.
 local function sandboxed(doc)
+  local ids  -- counted at the first link to an anchor: most documents have none
+  doc = doc:walk { Span = typst_free, Div = typst_free, Header = typst_free, Code = typst_free,
+                   CodeBlock = typst_free, Table = typst_free }
   return doc:walk {
+    Link = function (link)
+      local target = link.target:lower()
+      local anchor = link.target:match('^#(.+)$')
+      if anchor then ids = ids or identifiers(doc) end
+      if target:match('^https?://.') or target:match('^mailto:.') or (anchor and ids[anchor] == 1) then
+        return typst_free(link)
+      end
+      return link.content
+    end,
     Image = function (img) return img.caption end,
     -- A standalone image was a figure: without the image it is just its caption, as a paragraph
     -- (left as a figure, the DOCX writer would make it a one-cell table).

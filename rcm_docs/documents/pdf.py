@@ -11,24 +11,26 @@ from .render import RenderError, _chart_alt, _take_charts, timed
 
 
 _GLUED = re.compile(r"(?<!\\)\](?=[.(\[])")
+_GLUED_LINK = re.compile(r'(#link\("(?:[^"\\]|\\.)*"\))(?=\.)')  # an autolink: no content block
 
 
 def end_embedded_expressions(typst_source: str) -> str:
     """pandoc writes '**Needs**.The' as '#strong[Needs].The', which Typst reads as a field access (and
-    '**x**(y)' as a call): a ';' after the content block ends the expression, as Typst intends."""
-    return _GLUED.sub("];", typst_source)
+    '**x**(y)' as a call), and '<https://x.org>.' as '#link("https://x.org").': a ';' after the
+    expression ends it, as Typst intends."""
+    return _GLUED_LINK.sub(r"\1;", _GLUED.sub("];", typst_source))
 
 
 def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variables: dict[str, str], epoch: int,
                     charts_dir: Path | None = None, chart_library: str | None = None) -> None:
     """Pandoc's Typst writer with the branded template, compiled in-process by typst (warm compiler reused).
-    Charts are drawn in place by the Typst chart library (templates/chart.typ): vector, text as text."""
+    Charts are drawn in place by the Typst chart library (templates/chart.typ): vector, text as text.
+    `variables` (running header, dates) reach the template as sys.inputs, strings that are never source."""
     from . import typeset
     from .charts import library
 
     md, charts = _take_charts(md, charts_dir)
-    source = end_embedded_expressions(_pandoc(md, "typst", template=str(Path(typst_template).resolve()),
-                                              variables=dict(sorted(variables.items()))))
+    source = end_embedded_expressions(_pandoc(md, "typst", template=str(Path(typst_template).resolve())))
     for token, title, png in charts:
         call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()
         figure = (f"#figure({call}, alt: {typeset.string(_chart_alt(png) or title)}, "
@@ -42,8 +44,11 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     tmp = out.with_name(f".{out.name}.tmp")
     with timed("typst compile"):
         try:
-            pdf = typeset.compile(source, epoch=epoch)
+            pdf = typeset.compile(source, epoch=epoch, inputs=variables)
         except typeset.TypesetError as e:
             raise RenderError(str(e)) from None
-    tmp.write_bytes(pdf)
-    os.replace(tmp, out)
+    try:
+        tmp.write_bytes(pdf)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no half-made file behind

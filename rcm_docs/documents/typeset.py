@@ -2,10 +2,14 @@
 
 A reused compiler keeps its fonts and caches between calls (~10 ms a compile against ~180 ms for a
 fresh `typst compile`). It is not thread-safe, and build steps may be threads: calls take a lock.
+Its project root is an empty folder of its own: a source reads no file (`read`, `image`, `include`),
+whatever folder the build runs in. Typst has no time limit of its own; what it is given is bounded
+instead (narratives are checked in intake/narratives.py, values come as sys.inputs, not source).
 """
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 
 
@@ -14,6 +18,7 @@ class TypesetError(Exception):
 
 
 _compiler = None
+_root = None  # the compiler's empty project root, removed when the process ends
 _lock = threading.Lock()
 
 
@@ -53,20 +58,24 @@ def literal(value) -> str:
     raise TypeError(f"no Typst literal for {type(value).__name__}")
 
 
-def compile(source: str, *, epoch: int | None = None, format: str = "pdf", ppi: float | None = None) -> bytes:
+def compile(source: str, *, epoch: int | None = None, format: str = "pdf", ppi: float | None = None,
+            inputs: dict[str, str] | None = None) -> bytes:
     """Typst source -> PDF bytes (or the first page as PNG). Only Lato and fonts under font_dirs() are
-    seen, so the output does not depend on what the machine has installed."""
+    seen, so the output does not depend on what the machine has installed. `inputs` are the source's
+    sys.inputs: values that stay data whatever they contain."""
     import typst
 
-    global _compiler
-    kwargs = {"format": format}
+    global _compiler, _root
+    # Always given: the compiler would otherwise keep the previous document's.
+    kwargs = {"format": format, "sys_inputs": {str(k): str(v) for k, v in (inputs or {}).items()}}
     if epoch is not None:
         kwargs["timestamp"] = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     if ppi is not None:
         kwargs["ppi"] = ppi
     with _lock:
         if _compiler is None:
-            _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True)
+            _root = tempfile.TemporaryDirectory(prefix="rcm-typst-")
+            _compiler = typst.Compiler(font_paths=font_dirs(), ignore_system_fonts=True, root=_root.name)
         try:
             return _compiler.compile(input=source.encode("utf-8"), **kwargs)
         except typst.TypstError as e:

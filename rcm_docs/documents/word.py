@@ -17,12 +17,16 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     md, charts = _take_charts(md, charts_dir)
-    _pandoc(md, "docx", out=str(tmp.resolve()), reference_doc=str(Path(reference_docx).resolve()), number_sections=True)
-    with timed("docx finishing"):
-        _finish_docx(tmp, header, charts, toc)
-    with timed("docx zip stamps"):
-        normalise_zip(tmp, epoch)
-    os.replace(tmp, out)
+    try:
+        _pandoc(md, "docx", out=str(tmp.resolve()), reference_doc=str(Path(reference_docx).resolve()),
+                number_sections=True)
+        with timed("docx finishing"):
+            _finish_docx(tmp, header, charts, toc)
+        with timed("docx zip stamps"):
+            normalise_zip(tmp, epoch)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed document leaves no half-made file behind
 
 
 def _field(paragraph, instr: str, shown: str = "1") -> None:

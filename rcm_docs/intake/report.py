@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from itertools import groupby
 
 from .contract import TITLES, Severity
@@ -13,6 +14,11 @@ def _cell(text) -> str:
     s = html.escape("" if text is None else " ".join(str(text).split()), quote=False)
     s = s.replace("\\", "\\\\").replace("|", "\\|")
     return "".join("\\" + c if c in "*`[]~<" else c for c in s) or " "
+
+
+def _inline(text) -> str:
+    """A value from input as literal text in a heading or a sentence of the report."""
+    return _cell(text).strip()
 
 
 def _code(text) -> str:
@@ -27,9 +33,10 @@ def _code(text) -> str:
 def submission_report(result, country_name: str, sector_name: str) -> str:
     """Every problem of one submission, grouped by rule, errors first."""
     e, w = len(result.errors), len(result.warnings)
-    lines = [f"# Validation report: {result.file}", "",
+    lines = [f"# Validation report: {_inline(result.file)}", "",
              f"**Verdict: {result.verdict}**: {e} error(s), {w} warning(s) in {number(result.data_rows)} data row(s).", "",
-             f"Country: {country_name} ({result.country}). Sector: {sector_name} ({result.sector}).", ""]
+             f"Country: {_inline(country_name)} ({_inline(result.country)}). "
+             f"Sector: {_inline(sector_name)} ({_inline(result.sector)}).", ""]
     if result.errors:
         lines += ["Nothing from this file is merged into the plan until every error is fixed. Fix the cells listed",
                   "below and drop the file again.", ""]
@@ -79,9 +86,28 @@ th{{background:#18375F;color:#fff;text-align:left}} th,td{{padding:.3em .6em;bor
 """
 
 
-def to_html(markdown_text: str, title: str) -> str:
-    """The same report as a page to open in a browser; values were escaped when the Markdown was made."""
-    import markdown
+_WEB_LINK = re.compile(r"(?i)(https?://|mailto:|#)")
 
-    body = markdown.markdown(markdown_text, extensions=["tables"], output_format="html")
-    return HTML_PAGE.format(title=html.escape(title), body=body)
+
+def to_html(markdown_text: str, title: str) -> str:
+    """The same report as a page to open in a browser. Values are escaped when the Markdown is made; and
+    whatever the Markdown holds, the page has no HTML but Markdown's own (raw HTML shows as text), no
+    image, and links only to the web or mail: the page is opened from disk, next to the build."""
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
+
+    class Inert(Treeprocessor):
+        def run(self, root):
+            for el in root.iter():
+                if el.tag == "a" and not _WEB_LINK.match(el.get("href", "")):
+                    el.attrib.pop("href", None)  # javascript:, file:, data: ... : the text stays
+                elif el.tag == "img":
+                    alt = el.get("alt", "")
+                    el.attrib.clear()
+                    el.tag, el.text = "span", alt
+
+    md = markdown.Markdown(extensions=["tables"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(Inert(md), "inert", 5)  # after 'inline' has made the links and images
+    return HTML_PAGE.format(title=html.escape(title), body=md.convert(markdown_text))
