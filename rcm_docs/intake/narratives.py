@@ -170,6 +170,23 @@ class _WhenUsed(Mapping):
         return len(self._make)
 
 
+# Cross-cutting sections of a chapter's response strategy, in the order published plans give them:
+# narratives/<doc>/<file>.md -> the section's heading.
+CROSS_CUTTING = {"agd": "Age, gender and diversity", "aap": "Accountability to affected people",
+                 "psea": "Protection from sexual exploitation and abuse", "localisation": "Localisation",
+                 "cash": "Cash and voucher assistance", "environment": "Environment"}
+
+
+def _cross_cutting(root, doc: str) -> dict[str, str]:
+    """The cross-cutting sections written for a document, by heading; the unwritten ones are left out."""
+    out = {}
+    for name, heading in CROSS_CUTTING.items():
+        text = _narrative(root, doc, name, 2)
+        if text:
+            out[heading] = text
+    return out
+
+
 def narratives(root, plan: Plan, doc: str) -> Mapping:
     """A document's narratives for its template; each raises NarrativeError when used, if refused."""
     extra = ("inclusion", "solutions")
@@ -184,6 +201,7 @@ def narratives(root, plan: Plan, doc: str) -> Mapping:
         "overview_path": lambda: narrative_path(doc, "overview"),
         "sectors": lambda: _WhenUsed({s: read(s, 2) for s in plan.sector_codes}),
         "sector_paths": lambda: {s: narrative_path(doc, s) for s in plan.sector_codes},
+        "cross_cutting": lambda: _cross_cutting(root, doc),
     })
 
 

@@ -16,6 +16,7 @@ from rcm_docs.build import lastgood, workers
 from rcm_docs.build import review as review_jobs
 from rcm_docs.build.steps import declarable, undeclared
 from rcm_docs.common.plan import PlanError, load_plan
+from rcm_docs.intake.narratives import CROSS_CUTTING
 from rcm_docs.common.workspace import (
     code_version, funding_files, narrative_path, progress_files, stray_files, submission_files, template_dirs,
 )
@@ -107,7 +108,7 @@ def get_template(name):
 
 
 def get_narratives(wildcards):
-    sections = ["overview"] + ([] if wildcards.doc == "regional" else PLAN.sector_codes)
+    sections = ["overview"] + PLAN.sector_codes + list(CROSS_CUTTING)
     return [p for p in (narrative_path(wildcards.doc, s) for s in sections) if Path(p).is_file()]
 
 
