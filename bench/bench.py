@@ -133,7 +133,8 @@ def naive_floor(ws: Path) -> dict:
     from rcm_docs.documents.typeset import font_dirs
 
     build = ws / "build"
-    mds = sorted(p.with_suffix(".md") for p in build.rglob("*.pdf") if p.with_suffix(".md").is_file())
+    mds = sorted(p.with_suffix(".md") for p in build.rglob("*.pdf")
+                 if p.with_suffix(".md").is_file() and ".last-good" not in p.parts)
     pandoc = pypandoc.get_pandoc_path()
     times = {"pandoc_docx_s": 0.0, "pandoc_typst_s": 0.0, "typst_compile_s": 0.0}
     for md in mds:
@@ -257,7 +258,7 @@ def main() -> None:
             shutil.copytree(ROOT / "inputs", ws / "inputs")
             label = "example plan (inputs/)"
         figures = {"plan": label, **build_benchmarks(ws)}
-        figures["documents"] = len(list((ws / "build").rglob("*.pdf")))
+        figures["documents"] = len([p for p in (ws / "build").rglob("*.pdf") if ".last-good" not in p.parts])
         figures["validate"] = validate_throughput(Path(tmp))
         figures["pdf_route"] = pdf_routes(ws)
         figures["naive_floor"] = naive_floor(ws)  # in this process: last

@@ -8,7 +8,7 @@ import pandas as pd
 from ..common.plan import Plan
 from ..intake.contract import target_column
 from ..intake.framework import Framework
-from .figures import _money, _people, consolidate
+from .figures import _money, _people, consolidate, consolidated_by
 
 
 def counts_people(rows: pd.DataFrame) -> pd.Series:
@@ -27,15 +27,17 @@ def indicator_figures(plan: Plan, rows: pd.DataFrame, framework: Framework | Non
     if framework is None:
         return {s: [] for s in plan.sector_codes}
     groups = [g.code for g in plan.population_groups]
+    if rows.empty or "indicator_code" not in rows:
+        people, outputs, partners = {}, {}, {}
+    else:
+        people = consolidated_by(rows[counts_people(rows)], groups, ["indicator_code"]).to_dict()
+        outputs = rows.groupby("indicator_code")["output"].sum().to_dict()
+        partners = rows.groupby("indicator_code")["organisation"].nunique().to_dict()
     out = {}
     for s in plan.sector_codes:
-        part = rows[rows["sector"] == s] if not rows.empty else rows
-        items = []
-        for ind in framework.of(s):
-            mine = part[part["indicator_code"] == ind.code] if not part.empty else part
-            target = _people_of(mine, groups) if ind.counts_people else _people(mine["output"].fillna(0).sum()) if not mine.empty else 0
-            items.append({"code": ind.code, "indicator": ind.text, "type": ind.type, "unit": ind.unit, "key": ind.key,
-                          "target": target, "partners": int(mine["organisation"].nunique()) if not mine.empty else 0})
+        items = [{"code": i.code, "indicator": i.text, "type": i.type, "unit": i.unit, "key": i.key,
+                  "target": _people(people.get(i.code, 0) if i.counts_people else outputs.get(i.code, 0)),
+                  "partners": int(partners.get(i.code, 0))} for i in framework.of(s)]
         out[s] = sorted(items, key=lambda i: not i["key"])
     return out
 
@@ -45,16 +47,16 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
     objectives that serve it). People are consolidated within each objective, never summed across them."""
     groups = [g.code for g in plan.population_groups]
     people = rows[counts_people(rows)] if not rows.empty else rows
+    named = plan.sector_objectives and "objective" in rows
+    by_objective = consolidated_by(people, groups, ["sector", "objective"]).to_dict() if named and not people.empty else {}
+    money = rows.groupby(["sector", "objective"])["budget_usd"].sum().to_dict() if named and not rows.empty else {}
     sectors, serving = {}, {o.code: [] for o in plan.objectives}
     for s, objectives in plan.sector_objectives.items():
         items = []
         for o in objectives:
-            mask = (rows["sector"] == s) & (rows["objective"] == o.text) if not rows.empty else []
-            part = rows[mask] if not rows.empty else rows
             items.append({"code": o.code, "text": o.text, "serves": list(o.serves),
-                          "requirements": _money(part["budget_usd"].sum()) if not part.empty else 0.0,
-                          "targeted": _people_of(people[(people["sector"] == s) & (people["objective"] == o.text)]
-                                                 if not people.empty else people, groups)})
+                          "requirements": _money(money.get((s, o.text), 0.0)),
+                          "targeted": _people(by_objective.get((s, o.text), 0))})
             for code in o.serves:
                 serving.setdefault(code, []).append((s, o.text))
         sectors[s] = items

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 STYLE = """body{font-family:Lato,Arial,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#1a1a1a}
@@ -64,22 +65,33 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
             parts.append("<p>No figure and no submission row changed.</p>")
         else:
             parts.append("<table><tr><th>Level</th><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th></tr>")
+            from .diff import RATIOS, _change, _num
+
             for r in figs.itertuples():
+                ratio = any(k in r.measure for k in RATIOS)
                 parts.append(f"<tr><td>{_e(r.level)}</td><td>{_e(r.item)}</td><td>{_e(r.measure)}</td>"
-                             f"<td class='n'>{r.old:,.0f}</td><td class='n'>{r.new:,.0f}</td><td class='n'>{r.change:+,.0f}</td></tr>")
+                             f"<td class='n'>{_e(_num(r.old, ratio))}</td><td class='n'>{_e(_num(r.new, ratio))}</td>"
+                             f"<td class='n'>{_e(_change(r))}</td></tr>")
             parts.append("</table><h3>Submission rows behind them</h3><table><tr><th>Change</th><th>File</th><th>Row</th>"
                          "<th>Organisation / activity</th><th>Column</th><th>Old</th><th>New</th></tr>")
             for r in rows.itertuples():
                 parts.append("<tr>" + "".join(f"<td>{_e(_v(v))}</td>"
                                               for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new)) + "</tr>")
             parts.append("</table>")
-    parts.append("<h2>Documents</h2><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th></tr>")
-    for code, name in [(c.code, f"{c.name}: country chapter") for c in plan.countries] + [("regional", "Regional plan")]:
-        cells = "".join(f"<td>{_link(build, f'rrp/{code}.{ext}', ext.upper(), stale)}</td>" for ext in ("docx", "pdf", "md"))
-        parts.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
-    parts.append("<tr><td>Merged plan data</td><td colspan=3>"
-                 f"{_link(build, 'plan/plan_rows.xlsx', 'XLSX', stale)} · {_link(build, 'plan/plan_rows.csv', 'CSV', stale)}"
-                 "</td></tr></table>")
+    checks = _plan_checks(build, plan)
+    if checks:
+        parts.append("<h2>Before this plan goes out</h2><ul>" + "".join(f"<li class='warn'>{_e(c)}</li>" for c in checks)
+                     + "</ul>")
+    parts.append("<h2>Documents</h2>")
+    for kind, rows in _documents(build, plan):
+        parts.append(f"<h3>{_e(kind)}</h3><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th><th>Data</th></tr>")
+        for name, base in rows:
+            cells = "".join(f"<td>{_link(build, f'{base}.{ext}', ext.upper(), stale) if (build / f'{base}.{ext}').exists() or ext != 'xlsx' else ''}</td>"
+                            for ext in ("docx", "pdf", "md", "xlsx"))
+            parts.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
+        parts.append("</table>")
+    parts.append("<p>Merged plan data: "
+                 f"{_link(build, 'plan/plan_rows.xlsx', 'XLSX', stale)} · {_link(build, 'plan/plan_rows.csv', 'CSV', stale)}</p>")
     parts.append("<h2>Submissions</h2><table><tr><th>Country</th><th>Sector</th><th>File</th><th>Verdict</th>"
                  "<th>Rows</th><th>Errors</th><th>Warnings</th><th>Report</th></tr>")
     for st in statuses:
@@ -95,3 +107,27 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
     return "\n".join(parts)
 
 
+def _documents(build: Path, plan) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every document the plan makes, by type: (type, [(name, path without extension)]). Only the plan's
+    countries, audiences and reporting periods, so a file left over from another plan is never linked."""
+    docs = [(c.code, c.name) for c in plan.countries] + [("regional", "Regional")]
+    periods = sorted(p.name for p in (build.parent / "inputs" / "sitreps").glob("*")
+                     if p.is_dir() and len(p.name) == 7 and p.name[4] == "-")
+    out = [("Country chapters and regional plan", [(f"{n}: {'regional plan' if c == 'regional' else 'country chapter'}",
+                                                    f"rrp/{c}") for c, n in docs]),
+           ("Key points", [(n, f"keypoints/{c}") for c, n in docs])]
+    out.append(("Situation reports", [(f"{n}, {p}", f"sitreps/{p}/{c}") for p in periods for c, n in docs]))
+    out.append(("Information-sharing packs", [(f"{n}: {a['name']}", f"packs/{code}/{c}")
+                                              for code, a in plan.audiences.items() for c, n in docs]))
+    return [(kind, [(n, b) for n, b in rows if any((build / f"{b}.{e}").exists() for e in ("docx", "pdf", "md"))])
+            for kind, rows in out]
+
+
+def _plan_checks(build: Path, plan) -> list[str]:
+    """What the figures say a drafter must look at before the plan goes out (targets above needs...)."""
+    out = []
+    for code in plan.country_codes:
+        path = build / "figures" / f"{code}.json"
+        if path.exists():
+            out += json.loads(path.read_text()).get("checks", [])
+    return out
