@@ -429,6 +429,18 @@ def test_a_workbook_openpyxl_cannot_open_gets_its_annotated_copy_as_xlsx(tmp_pat
     assert json.loads((ws / "build/data/UGA.status.json").read_text())["rejected"] == [f"inputs/submissions/UGA/EDU{suffix}"]
 
 
+def test_an_old_xls_workbook_gets_a_plain_report_saying_to_save_it_as_xlsx(tmp_path):
+    from rcm_docs.build.validate import validate_country
+
+    ws = copy_fixture(tmp_path / "ws")
+    _write_xls(ws / "inputs/submissions/UGA/EDU.xls", {"Submission": ROWS})
+    reports = ws / "build/reports/UGA"
+    status = validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
+    edu = next(s for s in status["submissions"] if s["sector"] == "EDU")
+    assert edu["verdict"] == "rejected" and not (reports / "EDU.annotated.xlsx").exists()
+    assert ".xlsx" in (reports / "EDU.xls.md").read_text()
+
+
 def test_rcm_docs_validate_annotates_an_ods_too(tmp_path):
     from rcm_docs.commands import validate
 

@@ -71,13 +71,6 @@ def _find_header(rows: list[list], known: set[str]) -> int | None:
     return first_nonblank
 
 
-def _blank_row(row: list) -> bool:
-    try:
-        return not "".join(row).strip()  # CSV rows: all text, one C-level pass
-    except TypeError:
-        return all(_is_blank(c) for c in row)
-
-
 def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str],
            special: dict[tuple[int, int], str] | None = None) -> RawTable:
     h = _find_header(grid, known)
