@@ -36,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("-o", "--output", required=True, metavar="DIR")
     df.add_argument("--format", choices=["text", "json"], default="text", dest="fmt")
 
+    s = sub.add_parser("issue", help="mark a month's sitreps as issued: later builds keep them as sent",
+                       description="Copies the built sitreps of PERIOD (YYYY-MM), their charts and figures into "
+                       "inputs/issued/sitreps/PERIOD/ and logs it in inputs/issued/log.csv; from then on the build "
+                       "copies them instead of rendering them, so later input changes do not alter what was sent.")
+    s.add_argument("period", metavar="PERIOD")
+    s.add_argument("--workspace", default=".", help="the plan workspace (default: here)")
+    s.add_argument("--reopen", metavar="REASON", help="open an issued month again, saying why: the next build "
+                   "renders it from the current inputs; review it, then issue it again (a re-issue)")
+
     i = sub.add_parser("init", help="start a new plan workspace")
     i.add_argument("dir")
     i.add_argument("--countries", nargs="+", required=True, metavar="ISO3")
@@ -68,6 +77,11 @@ def run(args) -> int:
     if args.command == "diff":
         print(commands.diff(args.old, args.new, args.output, args.fmt))
         return 0
+    if args.command == "issue":
+        from .build.issued import issue
+
+        print(issue(args.workspace, args.period, args.reopen))
+        return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))
         return 0
@@ -90,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     from .commands import UsageError
+    from .build.issued import IssueError
     from .build.steps import IncompleteError
     from .common.plan import PlanError
     from .intake.registries import RegistryError
@@ -98,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return run(args)
-    except (UsageError, PlanError, RegistryError) as e:
+    except (UsageError, PlanError, RegistryError, IssueError) as e:
         print(f"rcm-docs: {e}", file=sys.stderr)
         return 2
     except (IncompleteError, RenderError, FileNotFoundError) as e:

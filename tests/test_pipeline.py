@@ -256,7 +256,7 @@ def test_key_points_agree_with_the_chapter_and_the_funding_files(built, doc):
     assert key["Funded (committed and paid)"] == f"USD {funded:,}"
     assert key["Funding gap"] == f"USD {requirements - funded:,}"
     pdf = pymupdf.open(built / f"build/keypoints/{doc}.pdf")
-    assert pdf.page_count == 1 and "Key points" in pdf[0].get_text()
+    assert pdf.page_count == 1 and "Key figures" in pdf[0].get_text()
 
 
 def test_rejected_funding_file_blocks_key_points_but_not_chapters(tmp_path):
@@ -289,12 +289,13 @@ def test_charts_are_in_both_formats_with_alt_text_from_the_same_figures(built):
 
 def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built):
     # KEN: PRO Turkana max(6,000, 2,500); EDU Turkana 4,000 + Garissa 1,000; all sectors: Turkana 6,000 + Garissa 1,000.
-    ken = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "People reached against targets")
-    assert ken[1] == ["Protection", "14,500", "6,000", "41%"]
-    assert ken[2] == ["Education", "15,000", "5,000", "33%"]
-    assert ken[-1] == ["All sectors (consolidated)", "17,500", "7,000", "40%"]
-    regional = table_with_caption(built / "build/sitreps/2026-03/regional.docx", "People reached against targets")
-    assert regional[-1] == ["All sectors (consolidated)", "49,500", "12,000", "24%"]  # countries add up
+    # One reporting month (March) since the plan's start: reached in the month = reached since January.
+    ken = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "People in need, targeted and reached by sector")
+    assert ken[1] == ["Protection", "-", "14,500", "6,000", "6,000", "41%"]
+    assert ken[2] == ["Education", "-", "15,000", "5,000", "5,000", "33%"]
+    assert ken[-1] == ["All sectors (consolidated)", "-", "17,500", "7,000", "7,000", "40%"]
+    regional = table_with_caption(built / "build/sitreps/2026-03/regional.docx", "People in need, targeted and reached by sector")
+    assert regional[-1] == ["All sectors (consolidated)", "-", "49,500", "12,000", "12,000", "24%"]  # countries add up
     funding = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "Funding by sector")
     key = dict(table_with_caption(built / "build/keypoints/KEN.docx", "Key figures"))
     assert f"USD {funding[-1][2]}" == key["Funded (committed and paid)"] == "USD 400,000"
@@ -305,17 +306,24 @@ def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built)
     assert "Registration resumed in **Turkana**" in md
 
 
-@pytest.mark.parametrize("audience", ["rc_unct", "hc_hct", "donors"])
-def test_packs_carry_the_same_figures_and_a_data_annex(built, audience):
-    chapter = dict(table_with_caption(built / "build/rrp/regional.docx", "At a glance"))
-    pack = dict(table_with_caption(built / f"build/packs/{audience}/regional.docx", "Key figures"))
+@pytest.mark.parametrize("audience,doc", [("donors", "regional"), ("rc_unct", "KEN")])
+def test_packs_carry_the_same_figures_and_a_data_annex(built, audience, doc):
+    chapter = dict(table_with_caption(built / f"build/rrp/{doc}.docx", "At a glance"))
+    pack = dict(table_with_caption(built / f"build/packs/{audience}/{doc}.docx", "Key figures"))
     assert pack["Financial requirements"] == chapter["Total financial requirements"]
-    assert pack["Funded (committed and paid)"] == "USD 640,000"
-    assert pack["People reached by 31 March 2026 (consolidated)"] == "12,000"
-    annex = pd.read_excel(built / f"build/packs/{audience}/regional.xlsx", sheet_name=None, engine="calamine")
-    assert annex["sectors"]["requirements_usd"].sum() == KEN_REQ + UGA_REQ
-    assert annex["sectors"]["funded_usd"].sum() + 100_000 + 200_000 == 640_000  # + unearmarked + regional-only
-    assert annex["countries"]["requirements_usd"].tolist() == [KEN_REQ, UGA_REQ]
+    assert pack["Funded (committed and paid)"] == {"regional": "USD 640,000", "KEN": "USD 400,000"}[doc]
+    assert pack["People reached since January 2026 (March 2026 report)"] == {"regional": "12,000", "KEN": "7,000"}[doc]
+    annex = pd.read_excel(built / f"build/packs/{audience}/{doc}.xlsx", sheet_name=None, engine="calamine")
+    assert annex["sectors"]["requirements_usd"].sum() == {"regional": KEN_REQ + UGA_REQ, "KEN": KEN_REQ}[doc]
+    # Every funding sheet adds up to the funding received: unearmarked and regional-only funding are rows.
+    assert annex["funding_by_sector"]["funded_usd"].sum() == annex["donors"]["funded_usd"].sum()
+    assert annex["funding_by_org_type"]["funded_usd"].sum() == annex["donors"]["funded_usd"].sum()
+    if doc == "regional":
+        assert annex["funding_by_sector"]["funded_usd"].sum() == 640_000
+        assert annex["countries"]["requirements_usd"].tolist() == [KEN_REQ, UGA_REQ]
+        assert annex["funding_by_country"]["funded_usd"].sum() == 640_000
+    # No HC/HCT operates in the fixture's countries, and no regional RC/UNCT or HCT exists: no such packs.
+    assert not (built / "build/packs/hc_hct").exists() and not (built / "build/packs/rc_unct/regional.docx").exists()
 
 
 def test_plan_chooses_what_each_pack_holds(tmp_path):
@@ -375,7 +383,7 @@ def test_a_template_edit_reruns_exactly_the_documents_made_from_it(tmp_path):
     assert snakemake(ws).returncode == 0
     chart = ws / "templates/chart.typ"
     chart.write_text(chart.read_text().replace('rgb("#0072BC")', 'rgb("#0072BD")'))
-    assert _planned(ws) == {"render_rrp", "render_sitrep", "manifest", "review_index", "all"}
+    assert _planned(ws) == {"render_rrp", "render_sitrep", "render_funding", "manifest", "review_index", "all"}
     assert snakemake(ws).returncode == 0
     assert 'rgb("#0072BD")' in chart.read_text()
     assert (ws / "build/charts/KEN/chart-requirements_by_sector.png").stat().st_mtime > keypoints.stat().st_mtime

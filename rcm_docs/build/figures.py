@@ -102,31 +102,51 @@ def _history(figures_csv, period: str, doc: str) -> list[dict]:
     return out
 
 
+def _issue(root, period: str) -> int:
+    """This period's place among the months that get a sitrep: the sitrep's issue number."""
+    from ..common.workspace import sitrep_periods
+
+    periods = sitrep_periods(root)
+    return periods.index(period) + 1 if period in periods else len(periods) + 1
+
+
 def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, reports, incomplete,
                 history=None) -> dict:
     from ..model.funding import funding_figures as funding_for
 
     key = keyfigs[keyfigs["country"].str.lower() == doc.lower()] if not keyfigs.empty else keyfigs
-    return {"history": history or [],"period": period, "period_end": period_end, "progress": progress,
+    return {"history": history or [], "period": period, "period_end": period_end, "progress": progress,
+            "contacts": [k for k in plan.contacts if k.get("country", "regional" if doc == "regional" else doc) == doc],
             "funding": funding_for(plan, funding, {doc: fig})[doc],
             "key_figures": [{**r, "value": float(r["value"])} for r in key[["figure", "value", "as_of", "source"]].to_dict("records")],
             "reports": reports, "incomplete": incomplete}
 
 
 def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, status_json, funding_rows_csv,
-                   funding_status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
-    """One country's sitrep figures for one period: reached against targets (consolidated, never summed
-    across sectors), funding received by the end of the period, the key figures with their sources."""
+                   funding_status_json, figures_json, out_json, allow_incomplete: bool = False,
+                   earlier_rows: list | None = None) -> dict:
+    """One country's sitrep figures for one period: reached in the month and since the plan's start against
+    targets (consolidated, never summed across sectors), key indicators in their units, the monthly trend,
+    funding received by the end of the period, the key figures with their sources."""
     from ..model.merge import read_table_csv
-    from ..model.progress import progress_figures
+    from ..model.progress import cumulative_rows, monthly_reached, progress_figures
 
     plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
-    rows = read_table_csv(rows_csv, ("reached", "reached_*"))
+    numbers = ("reached", "reached_*")
+    rows = read_table_csv(rows_csv, numbers)
+    by_period = {Path(p).name.split(".")[0]: read_table_csv(p, numbers) for p in earlier_rows or []}
+    by_period[period] = rows
     fig = json.loads(Path(figures_json).read_text())
-    data = _sitrep_doc(plan, country, fig, progress_figures(plan, country, rows, fig), funding, keyfigs, period,
+    progress = progress_figures(plan, country, rows, fig)
+    months = sorted(by_period)
+    progress["cumulative"] = {**progress_figures(plan, country, cumulative_rows([by_period[m] for m in months]), fig),
+                              "months": months}
+    progress["trend"] = monthly_reached(plan, country, by_period, period)
+    data = _sitrep_doc(plan, country, fig, progress, funding, keyfigs, period,
                        period_end, int((rows["country"] == country).sum()), incomplete,
                        _history(figures_csv, period, country))
+    data["issue"] = _issue(root, period)
     write_json(out_json, data)
     return data
 
@@ -140,9 +160,16 @@ def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
     parts = [json.loads(Path(p).read_text()) for p in country_jsons]
     by_code = {Path(p).stem: d for p, d in zip(country_jsons, parts)}
-    progress = regional_progress(plan, [by_code[c]["progress"] for c in plan.country_codes])
+    countries = [by_code[c]["progress"] for c in plan.country_codes]
+    progress = regional_progress(plan, countries)
+    progress["cumulative"] = {**regional_progress(plan, [c["cumulative"] for c in countries]),
+                              "months": sorted({m for c in countries for m in c["cumulative"]["months"]})}
+    progress["trend"] = [{"month": points[0]["month"],
+                          "reached": sum(p["reached"] for p in points) if any(p["reached"] is not None for p in points)
+                          else None} for points in zip(*(c["trend"] for c in countries))]
     data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
                        period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete,
                        _history(figures_csv, period, "regional"))
+    data["issue"] = _issue(root, period)
     write_json(out_json, data)
     return data

@@ -141,6 +141,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     import pandas as pd
 
     from ..intake.checks import Registry, Result
+    from ..intake.framework import read_indicators
     from ..intake.progress import output_columns, read_key_figures, validate_progress
     from ..intake.registries import read_gazetteer, read_partners
     from ..model.merge import write_rows_csv
@@ -148,6 +149,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
     gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     frames, figures, subs = [], pd.DataFrame(), []
@@ -158,7 +160,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     for path, what in checks:
         display = rel(root, path)
         if what == "progress":
-            rows, problems = validate_progress(path, plan, registry, gazetteer, display)
+            rows, problems = validate_progress(path, plan, registry, gazetteer, display, framework)
             frames.append(rows)
         else:
             figures, problems = read_key_figures(path, plan, display)
@@ -174,6 +176,31 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     return status
 
 
+def _notes(root, plan) -> dict[str, list[str]]:
+    """What else the drafter must know before the documents go out: refused key messages, sitrep highlights
+    missing per sector, months with progress but no sitrep."""
+    from ..common.workspace import reporting_periods, sitrep_periods
+    from ..intake.messages import problems
+
+    docs = plan.country_codes + ["regional"]
+    sitreps = sitrep_periods(root)
+    highlights = []
+    for period in sitreps:
+        folder = Path(root) / "inputs" / "sitreps" / period / "highlights"
+        for doc in docs:
+            have = {p.stem for p in (folder / doc).glob("*.md")}
+            lacking = [plan.sector_name(s) for s in plan.sector_codes if s not in have]
+            if lacking:
+                name = "Regional" if doc == "regional" else plan.country_name(doc)
+                highlights.append(f"{period}, {name}: no highlights from {', '.join(lacking)} "
+                                  f"(one file per sector code in inputs/sitreps/{period}/highlights/{doc}/)")
+    quiet = [p for p in reporting_periods(root) if p not in sitreps]
+    return {"Key messages refused": problems(root, docs),
+            "Sitrep highlights missing": highlights,
+            "Months with progress reports but no situation report": [
+                f"{p}: its progress counts in later sitreps; add highlights/ or figures.csv to write one" for p in quiet]}
+
+
 def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
     from ..intake.narratives import pending_narratives
     from ..intake.report import summary_report, to_html
@@ -187,6 +214,6 @@ def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
         have = {s["sector"] for s in st["submissions"]}
         missing += [f"{plan.country_name(st['country'])}: {plan.sector_name(s)} (`inputs/submissions/{st['country']}/{s}.csv` or `.xlsx`)"
                     for s in plan.sector_codes if s not in have]
-    text = summary_report(statuses, pending_narratives(root, plan), missing)
+    text = summary_report(statuses, pending_narratives(root, plan), missing, _notes(root, plan))
     atomic_write_text(out_md, text)
     atomic_write_text(out_html, to_html(text, f"Validation summary: {plan.title}"))

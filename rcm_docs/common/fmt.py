@@ -42,10 +42,16 @@ def date(d) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def count(n, one: str, many: str) -> str:
+    """(1, 'sector submission', 'sector submissions') -> '1 sector submission'; 12 -> '12 sector submissions'."""
+    n = int(n)
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def month(d) -> str:
-    """2026-06-30 -> 'June 2026'"""
+    """2026-06-30 or 2026-06 -> 'June 2026'"""
     if isinstance(d, str):
-        d = dt.date.fromisoformat(d[:10])
+        d = dt.date.fromisoformat(d[:10] if len(d) > 7 else d[:7] + "-01")
     return f"{d:%B %Y}"
 
 

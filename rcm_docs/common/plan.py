@@ -26,13 +26,15 @@ DEFAULT_LOCAL_ACTOR_TYPES = (
 # and donors; what each pack holds follows practice and can be changed per plan in plan.yaml.
 DEFAULT_AUDIENCES = {
     "rc_unct": {"name": "Resident Coordinator and UN Country Team",
-                "sections": ["key_figures", "inclusion", "solutions", "host_community", "requirements_by_sector",
-                             "localisation"]},
+                "title": "briefing for the Resident Coordinator and the UN Country Team",
+                "sections": ["key_figures", "inclusion", "solutions", "host_community", "development",
+                             "requirements_by_sector", "localisation"]},
     "hc_hct": {"name": "Humanitarian Coordinator and Humanitarian Country Team",
-               "sections": ["key_figures", "hrp_sectors", "gaps"]},
-    "donors": {"name": "Donors",
-               "sections": ["key_figures", "funding_by_sector", "funding_by_org_type", "countries", "gaps",
-                            "achievements", "localisation"]},
+               "title": "briefing for the Humanitarian Coordinator and the Humanitarian Country Team",
+               "sections": ["key_figures", "hrp_sectors", "idp_areas", "mixed_situations", "gaps"]},
+    "donors": {"name": "Donors", "title": "donor briefing",
+               "sections": ["key_figures", "countries", "funding_by_sector", "funding_by_org_type", "donors",
+                            "gaps", "achievements", "localisation"]},
 }
 
 
@@ -108,6 +110,22 @@ class Plan:
     @property
     def sector_codes(self) -> list[str]:
         return [s.code for s in self.sectors]
+
+    def pack_documents(self, audience: str) -> list[str]:
+        """The documents (ISO3 codes, 'regional') that get this audience's pack: only where its reader exists.
+        An audience's own `documents` list wins; else RC/UNCT packs go to every country unless its
+        coordination says `rc_unct: false`, HC/HCT packs only where it says `hct: true`, and neither goes to
+        the regional level unless the plan's regional coordination says so; other audiences (donors) get all."""
+        spec = self.audiences.get(audience, {})
+        docs = self.country_codes + ["regional"]
+        if "documents" in spec:
+            return [d for d in docs if d in spec["documents"]]
+        flag = {"rc_unct": "rc_unct", "hc_hct": "hct"}.get(audience)
+        if flag is None:
+            return docs
+        default = {"rc_unct": True, "hct": False}[flag]
+        return [d for d in docs
+                if self.coordination.get(d, {}).get(flag, default if d != "regional" else False) is True]
 
     def country_name(self, code: str) -> str:
         return {c.code: c.name for c in self.countries}[code]

@@ -1,6 +1,7 @@
 """Where things live in a plan workspace (any folder with an inputs/ tree)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -60,6 +61,44 @@ def progress_files(root, period: str) -> list[Path]:
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
                   and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"))
+
+
+def reporting_periods(root) -> list[str]:
+    """inputs/sitreps/<YYYY-MM>/: every month partners reported progress (or a sitrep is written) for, in order."""
+    folder = Path(root) / "inputs" / "sitreps"
+    return sorted(p.name for p in folder.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.name))
+
+
+def sitrep_periods(root) -> list[str]:
+    """The months that get a situation report: those whose folder holds highlights/ or figures.csv. A month
+    with progress/ only feeds the later sitreps' figures since the plan's start and their monthly trend."""
+    folder = Path(root) / "inputs" / "sitreps"
+    return [p for p in reporting_periods(root)
+            if (folder / p / "highlights").is_dir() or (folder / p / "figures.csv").is_file()]
+
+
+ISSUED = Path("inputs") / "issued" / "sitreps"  # <period>/: the documents as sent, kept as inputs
+
+
+ISSUE_LOG = Path("inputs") / "issued" / "log.csv"
+ISSUE_LOG_COLUMNS = ["period", "action", "date", "reason"]
+
+
+def issue_log(root) -> list[dict]:
+    """Every issue and re-issue of a sitrep month, oldest first (inputs/issued/log.csv)."""
+    import csv
+
+    path = Path(root) / ISSUE_LOG
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{k: r.get(k) or "" for k in ISSUE_LOG_COLUMNS} for r in csv.DictReader(f)]
+
+
+def issued_periods(root) -> list[str]:
+    """The sitrep months marked issued (`rcm-docs issue PERIOD`): their documents are copied, never rebuilt."""
+    folder = Path(root) / ISSUED
+    return sorted(p.name for p in folder.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
 
 
 def narrative_path(doc: str, section: str) -> str:

@@ -80,7 +80,9 @@ SUBREGION = {"ARG": "Southern Cone", "BOL": "Southern Cone", "PRY": "Southern Co
 COORDINATION = {
     "COL": {"forum": "Interagency Group on Mixed Migration Flows (GIFMM)",
             "government": "Migración Colombia and the Ministry of Foreign Affairs", "hct": True,
-            "hubs": ["Cúcuta", "Riohacha", "Ipiales", "Arauca", "Barranquilla", "Bogotá", "Medellín", "Cali"]},
+            "hubs": ["Cúcuta", "Riohacha", "Ipiales", "Arauca", "Barranquilla", "Bogotá", "Medellín", "Cali"],
+            # Departments where the HRP's response to the armed conflict also operates (real ones, 2025 HRP).
+            "idp_response_areas": ["Norte de Santander", "Arauca", "Nariño", "Antioquia", "La Guajira"]},
     "PER": {"forum": "Working Group for Refugees and Migrants (GTRM Peru)",
             "government": "Superintendencia Nacional de Migraciones and the Ministry of Foreign Affairs", "hct": False,
             "hubs": ["Tumbes", "Lima", "Tacna", "Arequipa", "Trujillo"]},
@@ -100,7 +102,7 @@ HRP_CLUSTERS = {"COL": {"PRO": "Protection", "EDU": "Education", "HEA": "Health"
                         "NUT": "Food Security and Nutrition", "CPR": "Protection (Child Protection AoR)"}}
 REGIONAL = {"forum": "R4V Regional Inter-Agency Coordination Platform", "co_chairs": ["UNHCR", "IOM"],
             "government": "Quito Process (Process of Quito on human mobility of Venezuelan nationals)",
-            "rc_unct": True, "hct": False, "hubs": ["Panama City"]}
+            "hubs": ["Panama City"]}
 
 # Fictional people: names for contacts, never real staff.
 CONTACT_NAMES = [
@@ -154,6 +156,8 @@ def coordination(code: str, name: str, sector_codes: list[str]) -> dict:
     if clusters:
         out["hrp_clusters"] = clusters
     out["hubs"] = list(known["hubs"])
+    if known.get("idp_response_areas"):
+        out["idp_response_areas"] = list(known["idp_response_areas"])
     return out
 
 

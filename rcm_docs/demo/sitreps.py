@@ -17,7 +17,9 @@ DONORS = ["United States of America", "European Union", "Germany", "Canada", "Sp
 DONOR_WEIGHTS = [14, 12, 8, 5, 4, 3, 3, 2, 3, 2, 1, 2, 2, 2]
 FUNDED = {"UN": (.85, .2, .55), "INGO": (.6, .15, .45)}  # chance of any funding, then the share funded
 FUNDED_OTHER = (.4, .1, .4)
-PERIODS = (("2026-06", .35), ("2026-09", .6))  # reporting period, share of targets reached by then
+MONTHS = 9  # partners report progress monthly, January to September
+MONTHLY = .065  # share of an activity's target reached in a month, on average: about 60% by September
+SITREPS = ("2026-06", "2026-09")  # the months a situation report is written for
 ARRIVALS = {"COL": (24_000, 38_000), "PER": (6_000, 10_000), "ECU": (4_000, 8_000), "BRA": (8_000, 12_000),
             "CHL": (2_000, 4_000)}
 
@@ -64,20 +66,22 @@ def _reached(rows: list[dict]) -> int:
 
 
 def sitreps(inputs: Path, rows: list[dict], codes: list[str], sectors: list[tuple[str, str]], rng: random.Random) -> None:
-    """Two reporting periods: progress against the people indicators, key figures, highlights."""
+    """Monthly progress from January to the last reporting month, new people reached in each month against the
+    people indicators; a situation report (key figures, highlights) for the months in SITREPS."""
     by_country: dict[str, list[dict]] = {}
     for r in rows:
         by_country.setdefault(r["_country"], []).append(r)
-    for period, share in PERIODS:
+    totals: dict[tuple, dict] = {}  # (country, key) -> reached so far, for the highlights' figures since January
+    for month in range(1, MONTHS + 1):
+        period = f"2026-{month:02d}"
         folder = inputs / "sitreps" / period
         (folder / "progress").mkdir(parents=True, exist_ok=True)
-        reported: dict[tuple, list[dict]] = {}
         for c in codes:
             merged: dict[tuple, dict] = {}  # one activity under two objectives is reported once
             for r in by_country.get(c, []):
                 if not r["_ind"].people or rng.random() >= .8:
                     continue
-                parts = [int((r[f"target_{g}"] or 0) * min(1.05, share * rng.uniform(.5, 1.5))) for g in GROUP_CODES]
+                parts = [int((r[f"target_{g}"] or 0) * MONTHLY * rng.uniform(.5, 1.5)) for g in GROUP_CODES]
                 # The validator reads names and codes as the partner registry and framework do: the key is canonical.
                 key = (r["_sector"], r["_org"].name, r["activity"], r["_ind"].code, r["admin1"])
                 if key in merged:
@@ -86,18 +90,24 @@ def sitreps(inputs: Path, rows: list[dict], codes: list[str], sectors: list[tupl
                     merged[key] = {"parts": parts, "by_group": rng.random() < .6, "organisation": r["organisation"],
                                    "indicator": r["indicator"]}
             out = []
-            for (sector, _, activity, _, area), m in merged.items():
+            for key, m in merged.items():
+                sector, _, activity, _, area = key
                 total = sum(m["parts"])
                 if total == 0:
                     continue
                 out.append([c, sector, m["organisation"], activity, m["indicator"], area, total]
                            + (m["parts"] if m["by_group"] else [""] * 3))
-                reported.setdefault((c, sector), []).append({"admin1": area, "reached": total})
+                so_far = totals.setdefault((c, key), {"sector": sector, "admin1": area, "reached": 0})
+                so_far["reached"] += total
             write_csv(folder / "progress" / f"{c}.csv",
                       ["country", "sector", "organisation", "activity", "indicator", "admin1", "reached"]
                       + [f"reached_{g}" for g in GROUP_CODES], out)
-        _figures(folder, period, codes, rng)
-        _highlights(folder, period, codes, sectors, reported)
+        if period in SITREPS:
+            reported: dict[tuple, list[dict]] = {}
+            for (c, _), t in totals.items():
+                reported.setdefault((c, t["sector"]), []).append(t)
+            _figures(folder, period, codes, rng)
+            _highlights(folder, period, codes, sectors, reported)
 
 
 def _figures(folder: Path, period: str, codes: list[str], rng: random.Random) -> None:

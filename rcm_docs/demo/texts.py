@@ -132,7 +132,10 @@ def write_narratives(inputs: Path, codes: list[str], sectors: list[tuple[str, st
             text = _text(c, f"{s}.md") or _text("derived", f"{s}.md")
             if text:
                 (folder / f"{s}.md").write_text(_fill(text, values), encoding="utf-8")
-        for extra in ("inclusion", "solutions", *CROSS_CUTTING):
+        messages = _text(c, "key_messages.md")  # figures named in braces are the build's to insert: copied as written
+        if messages:
+            (folder / "key_messages.md").write_text(messages.strip() + "\n", encoding="utf-8")
+        for extra in ("inclusion", "solutions", "development", "mixed_situations", "underfunding", *CROSS_CUTTING):
             text = _text(c, f"{extra}.md")
             if text:
                 (folder / f"{extra}.md").write_text(_fill(text, country), encoding="utf-8")
@@ -140,6 +143,8 @@ def write_narratives(inputs: Path, codes: list[str], sectors: list[tuple[str, st
     regional.mkdir(parents=True, exist_ok=True)
     values = figures.region(codes)
     (regional / "overview.md").write_text(_fill(_text("regional", "overview.md"), values), encoding="utf-8")
+    (regional / "key_messages.md").write_text(_text("regional", "key_messages.md").strip() + "\n", encoding="utf-8")
+    (regional / "underfunding.md").write_text(_fill(_text("regional", "underfunding.md"), values), encoding="utf-8")
     for s, _ in sectors:
         text = _text("regional", f"{s}.md")
         if text:

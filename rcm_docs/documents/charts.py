@@ -33,13 +33,17 @@ def _is_currency(unit: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{3}", unit))
 
 
-def _value_label(v: float, millions: bool) -> str:
+def _value_label(v: float | None, millions: bool) -> str:
+    if v is None:
+        return "no report"
     if not millions:
         return fmt.number(v)
     return "0" if v == 0 else "<0.1" if abs(v) < 0.05 else f"{v:,.1f}"  # never a bare "0.0" for a real amount
 
 
-def _spoken(label: str, v: float, unit: str) -> str:
+def _spoken(label: str, v: float | None, unit: str) -> str:
+    if v is None:
+        return f"{label} no report"
     return f"{label} {fmt.money_short(v, unit)}" if _is_currency(unit) else f"{label} {fmt.people_short(v)} {unit}"
 
 
@@ -68,15 +72,17 @@ def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, un
     if any(len(v) != len(labels) for v in series.values()):
         raise ValueError(f"chart {title!r}: every series needs one value per label")
     alt = alt_text(kind, title, labels, series, unit)
-    top = max((abs(v) for vals in series.values() for v in vals), default=0)
+    top = max((abs(v) for vals in series.values() for v in vals if v is not None), default=0)
     millions = top >= 1e6
     scale = 1e6 if millions else 1.0
     subtitle = (f"{unit} millions" if _is_currency(unit) else f"Millions of {unit}") if millions else unit
     spec = {
         "title": title, "subtitle": subtitle[:1].upper() + subtitle[1:], "source": source,
         "labels": [_wrap(lb) for lb in labels],
-        "series": [{"name": name, "values": [float(v) / scale for v in vals],
-                    "texts": [_value_label(v / scale, millions) for v in vals]} for name, vals in series.items()],
+        # A missing value (no report) draws no bar and says so: a gap, never a zero.
+        "series": [{"name": name, "values": [float(v) / scale if v is not None else 0.0 for v in vals],
+                    "texts": [_value_label(v / scale if v is not None else None, millions) for v in vals]}
+                   for name, vals in series.items()],
         "highlight": labels.index(highlight) if highlight in labels and len(series) == 1 else None,
     }
     return f"rcm-chart({literal(spec)})", alt
@@ -169,14 +175,12 @@ def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
                                "Reached": [s["reached"] for s in p["sectors"]]},
                               "people", f"Source: partners' progress reports, as of {period_end}"),
     }
-    history = sitrep.get("history") or []
-    if history:
-        name_ = history[0]["figure"]
-        points = [h for h in history if h["figure"] == name_]
-        if len(points) >= 2:  # a trend needs two periods
-            months = [dt.date.fromisoformat(h["period"] + "-01").strftime("%b %Y") for h in points]
-            specs["trend"] = (f"{name_}, by month", months, {name_: [h["value"] for h in points]}, "people",
-                              "Source: key figures reported each month (see the Key figures table)")
+    trend = p.get("trend") or []
+    if sum(t["reached"] is not None for t in trend) >= 2:  # a trend needs two reports; months between stay as gaps
+        specs["trend"] = ("People reached each month", [dt.date.fromisoformat(t["month"] + "-01").strftime("%b %Y")
+                                                         for t in trend],
+                          {"Reached in the month": [t["reached"] for t in trend]}, "people",
+                          f"Source: partners' monthly progress reports, to {period_end}; no bar: no report for the month")
     out = {}
     for chart_id, (title, labels, series, unit, source) in specs.items():
         files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
@@ -185,11 +189,35 @@ def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
     return out
 
 
-def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str) -> dict:
+def funding_charts(funding: dict, currency: str, out_dir: Path, name: str,
+                   chart_library: str | None = None) -> dict[str, dict]:
+    """A funding update's chart: funding received by the end of each month, one bar per month (its tables
+    carry the rest)."""
+    as_of = _as_of(funding.get("as_of") or "")
+    specs = {}
+    if len(funding.get("trend", [])) >= 2:
+        specs["trend"] = ("Funding received by the end of each month",
+                          [dt.date.fromisoformat(t["month"] + "-01").strftime("%b %Y") for t in funding["trend"]],
+                          {"Funded": [t["funded"] for t in funding["trend"]]}, currency,
+                          f"Source: recorded contributions (committed and paid), as of {as_of}")
+    out = {}
+    for chart_id, (title, labels, series, unit, src) in specs.items():
+        files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
+                            src, Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
+        out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
+    return out
+
+
+def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str,
+                    funding: dict | None = None) -> dict:
     """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
-            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
+    if kind == "sitrep":
+        made = sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library)
+    elif kind == "funding":
+        made = funding_charts(funding, plan.currency, folder, "chart", chart_library)
+    else:
+        made = charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library)
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

@@ -10,6 +10,7 @@ from ..common.plan import Plan
 from ..common.workspace import find_template
 from .annex import pack_annex
 from .charts import document_charts
+from .messages import key_messages
 from .pdf import markdown_to_pdf
 from .render import environment, render_markdown, timed
 from .word import markdown_to_docx
@@ -19,7 +20,8 @@ DOCUMENT_KINDS = {
     "rrp": ("rrp.md.j2", "{name}: country chapter", "{short}: regional plan"),
     "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
     "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
-    "pack": ("pack.md.j2", "{name}: information for the {audience}", "{short}: information for the {audience}"),
+    "funding": ("funding.md.j2", "{name}: inter-agency funding update", "{short}: inter-agency funding update"),
+    "pack": ("pack.md.j2", "{name}: {audience}", "{short}: {audience}"),
 }
 
 
@@ -31,22 +33,26 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
     aud = {"code": audience, **plan.audiences[audience]} if audience else None
     title = (regional_title if regional else country_title).format(name=name, short=plan.short_title,
-                                                                 audience=aud["name"] if aud else "")
+                                                                 audience=(aud.get("title") or aud["name"]) if aud else "")
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
                         | set((sitrep or {}).get("incomplete", [])))
     build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
     charts_root = build / "charts"
-    folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
-    chart_library = find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep") else None
+    folder = {"sitrep": f"sitreps-{(sitrep or {}).get('period')}-{doc}", "funding": f"funding-{doc}"}.get(kind, doc)
+    chart_library = (find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep", "funding")
+                     else None)
     with timed("charts"):
-        charts = document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library) if chart_library else {}
+        charts = (document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library, funding)
+                  if chart_library else {})
     up = "../../" if kind == "sitrep" else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
                "narratives": narratives, "incomplete": incomplete,
                "funding": funding, "sitrep": sitrep, "audience": aud,
-               "highlights": highlights}
+               "highlights": highlights,
+               "key_messages": key_messages(plan, fig, funding, narratives["key_messages"])
+               if kind in ("keypoints", "rrp") and "key_messages" in narratives else None}
     with timed("markdown"):
         md = render_markdown(environment(dirs), template, context)
     atomic_write_text(out_md, md)
@@ -59,6 +65,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
                      toc=long_document)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
                     {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
-                     "as-of": date(sitrep["period_end"] if kind == "sitrep" else plan.as_of),
+                     "as-of": date(sitrep["period_end"] if kind == "sitrep"
+                                   else (funding or {}).get("as_of") or plan.as_of if kind == "funding" else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
                     plan.epoch, charts_root, chart_library)

@@ -170,6 +170,9 @@ class _WhenUsed(Mapping):
         return len(self._make)
 
 
+# What the packs draw on besides the figures: narratives/<doc>/<name>.md, each optional.
+PACK_NARRATIVES = ("inclusion", "solutions", "development", "mixed_situations", "underfunding")
+
 # Cross-cutting sections of a chapter's response strategy, in the order published plans give them:
 # narratives/<doc>/<file>.md -> the section's heading.
 CROSS_CUTTING = {"agd": "Age, gender and diversity", "aap": "Accountability to affected people",
@@ -189,12 +192,18 @@ def _cross_cutting(root, doc: str) -> dict[str, str]:
 
 def narratives(root, plan: Plan, doc: str) -> Mapping:
     """A document's narratives for its template; each raises NarrativeError when used, if refused."""
-    extra = ("inclusion", "solutions")
+    extra = PACK_NARRATIVES
 
     def read(section: str, demote: int):
         return lambda: _narrative(root, doc, section, demote)
 
+    def key_messages():
+        from .messages import read as read_messages
+
+        return read_messages(root, doc)
+
     return _WhenUsed({
+        "key_messages": key_messages,
         "extra": lambda: _WhenUsed({s: read(s, 1) for s in extra}),
         "extra_paths": lambda: {s: narrative_path(doc, s) for s in extra},
         "overview": read("overview", 1),

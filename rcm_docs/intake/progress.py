@@ -23,14 +23,17 @@ def _wrong_template(cols: tuple[Column, ...]) -> str:
 
 
 def output_columns(plan: Plan) -> list[str]:
-    return (["country", "sector", "organisation", "organisation_type", "activity", "indicator", "admin1", "reached"]
+    return (["country", "sector", "organisation", "organisation_type", "activity", "indicator", "indicator_code",
+             "indicator_type", "unit", "admin1", "reached"]
             + [reached_column(g.code) for g in plan.population_groups] + ["source_file", "source_sheet", "source_row"])
 
 
 def validate_progress(path, plan: Plan, registry: Registry, admin1: dict[str, dict[str, str]] | None = None,
-                      display: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+                      display: str | None = None, framework=None) -> tuple[pd.DataFrame, list[Problem]]:
     """Check one progress file -> (typed rows, every problem). Rows are empty when any error is found: like a
-    rejected submission, a rejected progress file is never counted. admin1 is read.read_gazetteer's output."""
+    rejected submission, a rejected progress file is never counted. admin1 is read.read_gazetteer's output.
+    With the indicator framework, each row's indicator must be one of its sector's: reached then counts people
+    only under indicators that count people, and is an achievement in the indicator's unit under the others."""
     display = display or str(path)
     cols = progress_columns(plan)
     opened, problems = open_table(path, cols, display, plan.max_file_bytes, _wrong_template(cols))
@@ -71,6 +74,8 @@ def validate_progress(path, plan: Plan, registry: Registry, admin1: dict[str, di
                lambda v, pos: closest(v, list(admin1[data["country"].iat[pos]].values()),
                                        "use the area's name as in the gazetteer, or 'National' for the whole country"))
         data["admin1"] = found.fillna(data["admin1"])
+    if framework is not None and "indicator" in data and "sector" in data:
+        _resolve_indicators(data, report, plan, framework)
     groups = [c for c in people if c != "reached"]
     if groups and "reached" in data:
         parts = pd.concat([data[c] for c in groups], axis=1)
@@ -91,6 +96,22 @@ def validate_progress(path, plan: Plan, registry: Registry, admin1: dict[str, di
     out.update(organisation_type=data["organisation"].map(registry.types), source_file=display,
                source_sheet=opened[0].raw.sheet or "", source_row=rownum)
     return pd.DataFrame(out, index=range(len(rownum)))[output_columns(plan)], problems
+
+
+def _resolve_indicators(data: pd.DataFrame, report, plan: Plan, framework) -> None:
+    """Each row's indicator (code or text) -> its framework code, type and unit; an unknown one is an error."""
+    pairs = list(zip(data["sector"], data["indicator"]))
+    found = pd.Series([framework.find(s, t) if s in plan.sector_codes and framework.of(s) else None for s, t in pairs],
+                      index=data["sector"].index, dtype=object)
+    known = pd.Series([bool(framework.of(s)) for s in data["sector"]], index=data["sector"].index)
+    report(found.isna() & known & (data["indicator"] != ""), "indicator", Reason.UNKNOWN_INDICATOR,
+           lambda v, pos: f"{_text(v)!r} is not an indicator of {data['sector'].iat[pos]} in inputs/indicators.csv",
+           lambda v, pos: (f'did you mean "{m}"? ' if (m := framework.suggest(data["sector"].iat[pos], _text(v))) else "")
+           + "use the indicator's code or text as in the indicator framework")
+    data["indicator"] = found.map(lambda i: i.text if i else None).fillna(data["indicator"])
+    data["indicator_code"] = found.map(lambda i: i.code if i else "")
+    data["indicator_type"] = found.map(lambda i: i.type if i else "")
+    data["unit"] = found.map(lambda i: i.unit if i else "")
 
 
 def read_key_figures(path, plan: Plan, display: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:

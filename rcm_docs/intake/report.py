@@ -56,8 +56,10 @@ def submission_report(result, country_name: str, sector_name: str) -> str:
     return "\n".join(lines)
 
 
-def summary_report(statuses: list[dict], pending: list[str], missing: list[str]) -> str:
-    """One page for the drafter: each submission's verdict, narratives pending, sectors with no submission."""
+def summary_report(statuses: list[dict], pending: list[str], missing: list[str],
+                   more: dict[str, list[str]] | None = None) -> str:
+    """One page for the drafter: each submission's verdict, narratives pending, sectors with no submission,
+    then `more`: {heading: lines} (key messages refused, sitrep highlights missing ...), each only if not empty."""
     rejected = [s for c in statuses for s in c["submissions"] if s["verdict"] == "rejected"]
     total = sum(len(c["submissions"]) for c in statuses)
     lines = ["# Validation summary", "",
@@ -72,6 +74,9 @@ def summary_report(statuses: list[dict], pending: list[str], missing: list[str])
     lines.append("")
     lines += ["## Sectors with no submission", ""] + ([f"- {m}" for m in missing] or ["None."]) + [""]
     lines += ["## Narratives pending", ""] + ([f"- `{p}`" for p in pending] or ["None."]) + [""]
+    for heading, items in (more or {}).items():
+        if items:
+            lines += [f"## {heading}", ""] + [f"- {_cell(i)}" for i in items] + [""]
     return "\n".join(lines)
 
 

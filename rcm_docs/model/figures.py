@@ -75,7 +75,7 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
     """Every figure of one country's chapter, as plain data (JSON-ready). local: local_actors(); by default
     the partners whose type is national by nature. needs: needs.csv's rows; framework: the indicator
     framework (only rows whose indicator counts people count as people targeted)."""
-    from .indicators import counts_people, indicator_figures, objective_figures, targets_by_area
+    from .indicators import counts_people, indicator_figures, objective_figures, targets_by_area, targets_in_areas
     from .needs import needs_figures, plan_checks
 
     if local is None:
@@ -127,6 +127,8 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         "indicators": indicator_figures(plan, rows, framework),
         "objectives": objective_figures(plan, rows),
         "top_areas": targets_by_area(plan, rows),
+        # Areas the IDP (HRP) response also covers, as plan.yaml's coordination names them: the HC/HCT pack.
+        "idp_areas": targets_in_areas(plan, rows, plan.coordination.get(country, {}).get("idp_response_areas", [])),
     }
     fig = _totals(plan, fig)
     mine = needs[needs["country"] == country] if needs is not None else None

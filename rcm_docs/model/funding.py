@@ -43,7 +43,23 @@ def _by_country(plan: Plan, fig: dict, counted: pd.DataFrame) -> list[dict]:
         got = _money(counted.loc[counted["country"] == c["code"], "amount_usd"].sum())
         out.append({"code": c["code"], "name": c["name"], "requirements": c["requirements"], "funded": got,
                     "percent": got / c["requirements"] if c["requirements"] else None,
-                    "gap": max(_money(c["requirements"] - got), 0.0)})
+                    "gap": _money(c["requirements"] - got)})
+    return out
+
+
+def _by_org_type(fig: dict, funded: pd.Series) -> list[dict]:
+    """Every organisation type with requirements or funding, in the figures' order, then types only funding
+    names; funding whose recipient has no type is its own row, so the table adds up to the total funded."""
+    required = {t["type"]: t["requirements"] for t in fig.get("org_types", [])}
+    got = {str(t): _money(v) for t, v in funded.items()}
+    order = list(required) + sorted(t for t in got if t not in required and t)
+    out = []
+    for t in order:
+        req, f = required.get(t, 0.0), got.get(t, 0.0)
+        out.append({"type": t, "requirements": req, "funded": f, "percent": f / req if req else None,
+                    "gap": _money(req - f)})
+    if got.get(""):
+        out.append({"type": "", "requirements": 0.0, "funded": got[""], "percent": None, "gap": _money(-got[""])})
     return out
 
 
@@ -63,21 +79,21 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
             got = round(float(part.loc[part["sector"] == s["code"], "amount_usd"].sum()), 2)
             by_sector.append({"code": s["code"], "name": s["name"], "requirements": s["requirements"], "funded": got,
                               "percent": got / s["requirements"] if s["requirements"] else None,
-                              "gap": max(s["requirements"] - got, 0.0)})
+                              "gap": _money(s["requirements"] - got)})
         unearmarked = round(float(part.loc[part["sector"] == "", "amount_usd"].sum()), 2)
         types = part.groupby("organisation_type")["amount_usd"].sum().sort_index()
         donors = part.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
         pledges = pledged.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
-        type_req = {t["type"]: t["requirements"] for t in fig.get("org_types", [])}
         out[doc] = {
             "requirements": fig["requirements"], "funded": funded, "pledged": round(float(pledged["amount_usd"].sum()), 2),
             # The latest contribution counted: funding is as of then, not as of the plan's date.
             "as_of": max((d[:10] for d in part["date"] if d), default=None) if "date" in part else None,
             "percent": funded / fig["requirements"] if fig["requirements"] else None,
-            "gap": max(round(fig["requirements"] - funded, 2), 0.0),
+            # Not clipped at zero: a sector funded above its requirements shows a negative gap, so that the
+            # sectors' gaps, less funding not earmarked to a sector, add up to the total gap.
+            "gap": _money(fig["requirements"] - funded),
             "by_sector": by_sector, "unearmarked": unearmarked,
-            "by_org_type": [{"type": t, "funded": round(float(v), 2), "requirements": type_req.get(t),
-                             "percent": float(v) / type_req[t] if type_req.get(t) else None} for t, v in types.items()],
+            "by_org_type": _by_org_type(fig, types),
             "donors": [{"donor": d, "funded": round(float(v), 2)} for d, v in donors.items()],
             "pledges": [{"donor": d, "pledged": round(float(v), 2)} for d, v in pledges.items()],
             "by_country": _by_country(plan, fig, counted) if doc == "regional" else [],

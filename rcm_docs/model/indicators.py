@@ -74,15 +74,26 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
     return {"strategic": strategic, "sectors": sectors}
 
 
-def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int = 5) -> list[dict]:
-    """Where the response concentrates: people targeted per admin1 (highest sector figure in the area), largest first."""
+def _per_area(plan: Plan, rows: pd.DataFrame) -> pd.Series:
+    """People targeted per admin1 (highest sector figure in the area, per group), national rows left out."""
     groups = [g.code for g in plan.population_groups]
     people = rows[counts_people(rows)] if not rows.empty else rows
     if people.empty:
-        return []
+        return pd.Series(dtype=float)
     cols = [target_column(g) for g in groups]
     area = people["admin1"].str.strip()
     per = people.assign(_area=area).groupby(["sector", "_area"])[cols].max().groupby(level="_area").max().sum(axis=1)
-    per = per.drop([a for a in per.index if a.casefold() in ("national", "nacional")], errors="ignore")
-    per = per.sort_values(ascending=False, kind="stable").head(top)
+    return per.drop([a for a in per.index if a.casefold() in ("national", "nacional")], errors="ignore")
+
+
+def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int = 5) -> list[dict]:
+    """Where the response concentrates: people targeted per admin1 (highest sector figure in the area), largest first."""
+    per = _per_area(plan, rows).sort_values(ascending=False, kind="stable").head(top)
     return [{"admin1": a, "targeted": _people(v)} for a, v in per.items()]
+
+
+def targets_in_areas(plan: Plan, rows: pd.DataFrame, areas: list[str]) -> list[dict]:
+    """People targeted in each of the named areas, in the order given (0 where the plan targets no one there)."""
+    per = _per_area(plan, rows)
+    by_name = {str(a).casefold(): v for a, v in per.items()}
+    return [{"admin1": a, "targeted": _people(by_name.get(a.strip().casefold(), 0))} for a in areas]

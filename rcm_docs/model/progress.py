@@ -10,6 +10,7 @@ from ..common.plan import Plan
 from ..intake.contract import target_column
 from ..intake.progress import output_columns, reached_column
 from .figures import _people, consolidate
+from .indicators import counts_people
 
 
 _TOTAL = "_reached"  # no plan group code starts with '_', so the total can ride through consolidate
@@ -34,12 +35,36 @@ def percent_reached(reached: int, target: int) -> float | None:
     return round(100 * reached / target, 1) if target else None
 
 
+def key_indicators(plan: Plan, rows: pd.DataFrame, country_fig: dict) -> list[dict]:
+    """The framework's key indicators, each achieved against its target in its own unit: people consolidated by
+    the targets' rule, other units added up. rows: one country's progress rows with indicator codes."""
+    groups = [g.code for g in plan.population_groups]
+    out = []
+    for s in plan.sectors:
+        for i in country_fig.get("indicators", {}).get(s.code, []):
+            if not i["key"]:
+                continue
+            part = rows[rows["indicator_code"] == i["code"]]
+            if part.empty:
+                achieved = None
+            elif i["type"] == "people":
+                achieved = _people(consolidate_reached(part, groups)[1]["reached"])
+            else:
+                achieved = _people(part["reached"].fillna(0).sum())
+            out.append({"sector": s.code, "sector_name": s.name, "code": i["code"], "indicator": i["indicator"],
+                        "unit": i["unit"], "type": i["type"], "target": i["target"], "achieved": achieved,
+                        "percent": percent_reached(achieved, i["target"]) if achieved is not None else None})
+    return out
+
+
 def progress_figures(plan: Plan, country: str, rows: pd.DataFrame, country_fig: dict) -> dict:
     """Reached against targeted, per sector and for the country, as plain data (JSON-ready). A group's reached is
-    None where no row gave it: unknown, not zero."""
+    None where no row gave it: unknown, not zero. Only rows under indicators that count people count as people."""
     groups = [g.code for g in plan.population_groups]
     rows = rows.reindex(columns=output_columns(plan))
     rows = rows[rows["country"] == country]
+    indicators = key_indicators(plan, rows, country_fig)
+    rows = rows[counts_people(rows.assign(indicator_type=rows["indicator_type"].astype(object).fillna("")))]
     by_sector, total = consolidate_reached(rows, groups)
     targeted = {s["code"]: s["targeted"] for s in country_fig["sectors"]}
 
@@ -58,7 +83,7 @@ def progress_figures(plan: Plan, country: str, rows: pd.DataFrame, country_fig: 
     reached, target = _people(total["reached"]), int(country_fig["targeted"])
     return {"code": country, "name": plan.country_name(country), "sectors": sectors, "reached": reached,
             "reached_by_group": by_group(rows, total), "targeted": target, "percent_reached": percent_reached(reached, target),
-            "partners": int(rows["organisation"].nunique())}
+            "partners": int(rows["organisation"].nunique()), "indicators": indicators}
 
 
 def regional_progress(plan: Plan, parts: list[dict]) -> dict:
@@ -70,8 +95,17 @@ def regional_progress(plan: Plan, parts: list[dict]) -> dict:
         sectors.append({"code": s.code, "name": s.name, "reached": reached, "targeted": target,
                         "reported": any(p["sectors"][i]["reported"] for p in parts), "percent_reached": percent_reached(reached, target)})
     reached, target = sum(p["reached"] for p in parts), sum(p["targeted"] for p in parts)
+    indicators = []
+    for i, ind in enumerate(parts[0]["indicators"] if parts else []):
+        same = [q for p in parts for q in p["indicators"] if q["code"] == ind["code"]]
+        known = [q["achieved"] for q in same if q["achieved"] is not None]
+        achieved = sum(known) if known else None
+        goal = sum(q["target"] for q in same)
+        indicators.append({**ind, "target": goal, "achieved": achieved,
+                           "percent": percent_reached(achieved, goal) if achieved is not None else None})
     return {"sectors": sectors, "reached": reached, "targeted": target, "percent_reached": percent_reached(reached, target),
-            "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts]}
+            "countries": [{k: p[k] for k in ("code", "name", "reached", "targeted", "percent_reached")} for p in parts],
+            "indicators": indicators}
 
 
 def cumulative_rows(periods: list[pd.DataFrame]) -> pd.DataFrame:
@@ -81,7 +115,34 @@ def cumulative_rows(periods: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return periods[0] if periods else pd.DataFrame()
     rows = pd.concat(frames, ignore_index=True)
-    key = [k for k in ("country", "sector", "organisation", "organisation_type", "indicator", "admin1", "activity") if k in rows]
+    key = [k for k in ("country", "sector", "organisation", "organisation_type", "indicator", "indicator_code",
+                       "indicator_type", "unit", "admin1", "activity") if k in rows]
     people = [c for c in rows.columns if c == "reached" or c.startswith("reached_")]
-    summed = rows.groupby(key, sort=False, dropna=False)[people].sum(min_count=1).reset_index()
+    summed = rows.fillna({k: "" for k in key}).groupby(key, sort=False)[people].sum(min_count=1).reset_index()
     return summed.assign(source_file="", source_sheet="", source_row=0)
+
+
+def months_until(plan: Plan, period: str) -> list[str]:
+    """Every month (YYYY-MM) from the plan's start up to the reporting period, none skipped."""
+    out, y, m = [], plan.start.year, plan.start.month
+    while f"{y:04d}-{m:02d}" <= period:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def monthly_reached(plan: Plan, country: str, by_period: dict[str, pd.DataFrame], period: str) -> list[dict]:
+    """New people reached in each month of the plan up to `period` (consolidated like the targets); None for a
+    month with no progress report: a gap, never a zero."""
+    groups = [g.code for g in plan.population_groups]
+    out = []
+    for month in months_until(plan, period):
+        rows = by_period.get(month)
+        if rows is None:
+            out.append({"month": month, "reached": None})
+            continue
+        rows = rows.reindex(columns=output_columns(plan))
+        rows = rows[(rows["country"] == country)]
+        rows = rows[counts_people(rows.assign(indicator_type=rows["indicator_type"].astype(object).fillna("")))]
+        out.append({"month": month, "reached": _people(consolidate_reached(rows, groups)[1]["reached"]) if len(rows) else None})
+    return out

@@ -5,6 +5,8 @@ import html
 import json
 from pathlib import Path
 
+from ..common.workspace import issue_log, sitrep_periods
+
 STYLE = """body{font-family:Lato,Arial,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#1a1a1a}
 h1{color:#0072BC;margin-bottom:.1em} h2{color:#18375F;border-bottom:2px solid #DCE9FF;padding-bottom:.2em}
 table{border-collapse:collapse;width:100%;font-size:92%} th{background:#18375F;color:#fff;text-align:left}
@@ -82,6 +84,7 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
     if checks:
         parts.append("<h2>Before this plan goes out</h2><ul>" + "".join(f"<li class='warn'>{_e(c)}</li>" for c in checks)
                      + "</ul>")
+    parts += _issued(build)
     parts.append("<h2>Documents</h2>")
     for kind, rows in _documents(build, plan):
         parts.append(f"<h3>{_e(kind)}</h3><table><tr><th>Document</th><th>Word</th><th>PDF</th><th>Markdown</th><th>Data</th></tr>")
@@ -111,16 +114,32 @@ def _documents(build: Path, plan) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every document the plan makes, by type: (type, [(name, path without extension)]). Only the plan's
     countries, audiences and reporting periods, so a file left over from another plan is never linked."""
     docs = [(c.code, c.name) for c in plan.countries] + [("regional", "Regional")]
-    periods = sorted(p.name for p in (build.parent / "inputs" / "sitreps").glob("*")
-                     if p.is_dir() and len(p.name) == 7 and p.name[4] == "-")
+    periods = sitrep_periods(build.parent)
     out = [("Country chapters and regional plan", [(f"{n}: {'regional plan' if c == 'regional' else 'country chapter'}",
                                                     f"rrp/{c}") for c, n in docs]),
            ("Key points", [(n, f"keypoints/{c}") for c, n in docs])]
     out.append(("Situation reports", [(f"{n}, {p}", f"sitreps/{p}/{c}") for p in periods for c, n in docs]))
+    out.append(("Funding updates", [(n, f"funding/{c}") for c, n in docs]))
     out.append(("Information-sharing packs", [(f"{n}: {a['name']}", f"packs/{code}/{c}")
-                                              for code, a in plan.audiences.items() for c, n in docs]))
+                                              for code, a in plan.audiences.items() for c, n in docs
+                                              if c in plan.pack_documents(code)]))
     return [(kind, [(n, b) for n, b in rows if any((build / f"{b}.{e}").exists() for e in ("docx", "pdf", "md"))])
             for kind, rows in out]
+
+
+def _issued(build: Path) -> list[str]:
+    """Sitrep months kept as sent, and every re-issue with its reason: a re-issue changes what readers have."""
+    log = issue_log(build.parent)
+    if not log:
+        return []
+    out = ["<h2>Issued situation reports</h2><p class='muted'>Kept as sent: later input changes do not rebuild them. "
+           "<code>rcm-docs issue PERIOD --reopen REASON</code> opens one again; issuing it again is a re-issue.</p>",
+           "<table><tr><th>Month</th><th>Action</th><th>Date</th><th>Reason</th></tr>"]
+    for r in log:
+        cls = " class='warn'" if r["action"] in ("re-opened", "re-issued") else ""
+        out.append(f"<tr{cls}><td>{_e(r['period'])}</td><td>{_e(r['action'])}</td><td>{_e(r['date'])}</td>"
+                   f"<td>{_e(r['reason'])}</td></tr>")
+    return out + ["</table>"]
 
 
 def _plan_checks(build: Path, plan) -> list[str]:

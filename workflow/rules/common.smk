@@ -16,9 +16,10 @@ from rcm_docs.build import lastgood, workers
 from rcm_docs.build import review as review_jobs
 from rcm_docs.build.steps import declarable, undeclared
 from rcm_docs.common.plan import PlanError, load_plan
-from rcm_docs.intake.narratives import CROSS_CUTTING
+from rcm_docs.intake.narratives import CROSS_CUTTING, PACK_NARRATIVES
 from rcm_docs.common.workspace import (
-    code_version, funding_files, narrative_path, progress_files, stray_files, submission_files, template_dirs,
+    code_version, funding_files, issued_periods, narrative_path, progress_files, reporting_periods, sitrep_periods, stray_files,
+    submission_files, template_dirs,
 )
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -39,7 +40,12 @@ PY = f'"{sys.executable}"'
 ALLOW_INCOMPLETE = str(config.get("allow_incomplete")).lower() in ("true", "yes")
 
 
-PERIODS = sorted(p.name for p in Path("inputs/sitreps").glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
+PERIODS = reporting_periods(".")  # every month with progress reports
+SITREPS = sitrep_periods(".")  # the months that get a situation report
+ISSUED = [p for p in issued_periods(".") if p in SITREPS]  # ... of which these went out: copied, never rebuilt
+# A period wildcard for sitreps still open (rendered), and one for issued ones (copied back as sent).
+OPEN_PERIOD = "".join(f"(?!{p}(?!\\d))" for p in ISSUED) + r"\d{4}-\d{2}"
+ISSUED_PERIOD = "|".join(ISSUED) or "(?!)"
 
 
 wildcard_constraints:
@@ -78,16 +84,29 @@ def get_earlier_figures(wildcards):
     return [f"build/data/sitreps/{p}.figures.csv" for p in PERIODS if p < wildcards.period]
 
 
+def get_earlier_rows(wildcards):
+    """Progress of the periods before this one: reached since the plan's start adds them up."""
+    return [f"build/data/sitreps/{p}.rows.csv" for p in PERIODS if p < wildcards.period]
+
+
 def get_latest_sitrep(wildcards):
-    return [f"build/figures/sitreps/{PERIODS[-1]}/{wildcards.doc}.json"] if PERIODS else []
+    return [f"build/figures/sitreps/{SITREPS[-1]}/{wildcards.doc}.json"] if SITREPS else []
+
+
+def get_key_messages(wildcards):
+    return [p for p in [narrative_path(wildcards.doc, "key_messages")] if Path(p).is_file()]
 
 
 def get_pack_narratives(wildcards):
-    return [p for p in (narrative_path(wildcards.doc, s) for s in ("inclusion", "solutions")) if Path(p).is_file()]
+    return [p for p in (narrative_path(wildcards.doc, s) for s in PACK_NARRATIVES) if Path(p).is_file()]
 
 
 def get_highlights(wildcards):
     return sorted(str(p) for p in Path(f"inputs/sitreps/{wildcards.period}/highlights/{wildcards.doc}").glob("*.md"))
+
+
+def get_indicators(wildcards):
+    return [p for p in ["inputs/indicators.csv"] if Path(p).is_file()]
 
 
 def get_gazetteer(wildcards):
@@ -108,20 +127,24 @@ def get_template(name):
 
 
 def get_narratives(wildcards):
-    sections = ["overview"] + PLAN.sector_codes + list(CROSS_CUTTING)
+    sections = ["overview", "key_messages"] + PLAN.sector_codes + list(CROSS_CUTTING)
     return [p for p in (narrative_path(wildcards.doc, s) for s in sections) if Path(p).is_file()]
 
 
 def get_all_narratives(wildcards):
-    return sorted(str(p) for p in Path("inputs/narratives").glob("*/*.md"))
+    """Narratives and sitrep highlights: the validation summary lists what is pending or refused."""
+    return sorted(str(p) for p in Path("inputs/narratives").glob("*/*.md")) + sorted(
+        str(p) for p in Path("inputs/sitreps").glob("*/highlights/*/*.md"))
 
 
 def get_documents():
     return (
         expand("build/rrp/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
         + expand("build/keypoints/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
-        + expand("build/sitreps/{period}/{doc}.{ext}", period=PERIODS, doc=DOCS, ext=["md", "docx", "pdf"])
-        + expand("build/packs/{audience}/{doc}.{ext}", audience=list(PLAN.audiences), doc=DOCS, ext=["md", "docx", "pdf", "xlsx"])
+        + expand("build/funding/{doc}.{ext}", doc=DOCS, ext=["md", "docx", "pdf"])
+        + expand("build/sitreps/{period}/{doc}.{ext}", period=SITREPS, doc=DOCS, ext=["md", "docx", "pdf"])
+        + [f"build/packs/{a}/{d}.{ext}" for a in PLAN.audiences for d in PLAN.pack_documents(a)
+           for ext in ("md", "docx", "pdf", "xlsx")]
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
     )
 
@@ -147,7 +170,7 @@ def get_final_outputs():
 def get_document_outputs():
     """Everything a failed build puts back from build/.last-good: the documents and their charts."""
     return get_documents() + expand("build/charts/{doc}", doc=DOCS) + expand(
-        "build/charts/sitreps-{period}-{doc}", period=PERIODS, doc=DOCS)
+        "build/charts/sitreps-{period}-{doc}", period=SITREPS, doc=DOCS) + expand("build/charts/funding-{doc}", doc=DOCS)
 
 
 def after_build(failed):

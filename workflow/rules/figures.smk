@@ -57,10 +57,13 @@ rule figures_funding:
                     params.incomplete)
 
 rule figures_sitrep:
+    wildcard_constraints:
+        period=OPEN_PERIOD,
     input:
         rows="build/data/sitreps/{period}.rows.csv",
         figures="build/data/sitreps/{period}.figures.csv",
         history=get_earlier_figures,
+        earlier=get_earlier_rows,
         status="build/data/sitreps/{period}.status.json",
         funding="build/data/funding.rows.csv",
         funding_status="build/data/funding.status.json",
@@ -75,9 +78,12 @@ rule figures_sitrep:
     threads: 1
     run:
         workers.logged(log[0], figure_jobs.sitrep_figures, ".", wildcards.period, wildcards.country, input.rows, input.figures,
-                    input.status, input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete)
+                    input.status, input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete,
+                    list(input.earlier))
 
 rule figures_sitrep_regional:
+    wildcard_constraints:
+        period=OPEN_PERIOD,
     input:
         countries=expand("build/figures/sitreps/{{period}}/{country}.json", country=COUNTRIES),
         figures="build/data/sitreps/{period}.figures.csv",

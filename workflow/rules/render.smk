@@ -1,4 +1,5 @@
-# Render: chapters, key points, packs and sitreps as Markdown, DOCX and PDF -> build/rrp, keypoints, packs, sitreps.
+# Render: chapters, key points, funding updates, packs and sitreps as Markdown, DOCX and PDF
+# -> build/rrp, keypoints, funding, packs, sitreps.
 from rcm_docs.build import render as render_jobs
 
 
@@ -34,6 +35,7 @@ rule render_keypoints:
     input:
         figures="build/figures/{doc}.json",
         funding="build/figures/funding/{doc}.json",
+        messages=declared(get_key_messages),
         plan="inputs/plan.yaml",
         template=get_template("keypoints.md.j2"),
         macros=get_template("_macros.md.j2"),
@@ -47,11 +49,38 @@ rule render_keypoints:
         "build/logs/render_keypoints/{doc}.log",
     params:
         code=CODE,
+        unlisted=unlisted(get_key_messages),
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
         workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
                     output.pdf, params.templates, "keypoints", input.funding)
+        lastgood.keep(output, log[0])  # the last good documents, should a later run fail
+
+rule render_funding:
+    input:
+        figures="build/figures/{doc}.json",
+        funding="build/figures/funding/{doc}.json",
+        plan="inputs/plan.yaml",
+        template=get_template("funding.md.j2"),
+        macros=get_template("_macros.md.j2"),
+        typst=get_template("rrp.typ"),
+        chart=get_template("chart.typ"),
+        reference=get_template("reference.docx"),
+    output:
+        md="build/funding/{doc}.md",
+        docx="build/funding/{doc}.docx",
+        pdf="build/funding/{doc}.pdf",
+        charts=directory("build/charts/funding-{doc}"),
+    log:
+        "build/logs/render_funding/{doc}.log",
+    params:
+        code=CODE,
+        templates=TEMPLATE_DIRS,
+    threads: 1
+    run:
+        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
+                    output.pdf, params.templates, "funding", input.funding)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_pack:
@@ -83,6 +112,8 @@ rule render_pack:
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_sitrep:
+    wildcard_constraints:
+        period=OPEN_PERIOD,
     input:
         figures="build/figures/{doc}.json",
         sitrep="build/figures/sitreps/{period}/{doc}.json",

@@ -47,6 +47,7 @@ rule validate_sitrep:
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
         gazetteer=get_gazetteer,
+        indicators=get_indicators,
     output:
         rows="build/data/sitreps/{period}.rows.csv",
         figures="build/data/sitreps/{period}.figures.csv",
