@@ -129,8 +129,8 @@ def _figures(folder: Path, period: str, codes: list[str], rng: random.Random) ->
 
 
 def _highlights(folder: Path, period: str, codes: list[str], sectors: list[tuple[str, str]], reported: dict) -> None:
-    for doc in codes[:2] + ["regional"]:
-        for code, _ in sectors[:3]:
+    for doc in codes + ["regional"]:
+        for code, _ in sectors:
             text = highlight(period, doc, code)
             if text is None:
                 continue
