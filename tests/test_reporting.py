@@ -220,7 +220,11 @@ def test_an_issued_sitrep_keeps_its_bytes_after_a_later_budget_change(tmp_path):
     text = sub.read_text()
     sub.write_text(text.replace("500000", "650000", 1))
     assert text != sub.read_text()
+    stray = ws / "build/packs/hc_hct/KEN.docx"  # left by a plan that once had an HCT in Kenya
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"old briefing")
     result = snakemake(ws)
+    assert not stray.exists()  # a document the plan no longer makes is not left to be sent by mistake
     assert result.returncode == 0, result.stderr[-2000:]
     assert (ws / "build/rrp/KEN.docx").read_bytes() != chapter  # the plan moved ...
     for p, data in before.items():

@@ -69,6 +69,7 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
     if not failed:
         lastgood.write_stale(root, lastgood.stale(root))
         lastgood.prune(root, documents)
+        _prune_documents(root, documents)
         return
     lastgood.restore(root, documents, unfinished, forget)
     readable = []
@@ -83,6 +84,21 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
     except Exception as e:  # noqa: BLE001  the build's own error is the one to report
         print(f"rcm-docs: {index_out} could not be made again after the failed build: {type(e).__name__}: {e}",
               file=sys.stderr)
+
+
+# Folders that hold only documents the build makes: a file there the plan no longer makes (a pack for a
+# country that has no HCT any more, a sitrep month removed) would be sent by mistake, so it goes.
+DOCUMENT_DIRS = ("rrp", "keypoints", "funding", "sitreps", "packs")
+
+
+def _prune_documents(root, documents: list) -> None:
+    made = {str(Path(d)) for d in documents}
+    build = Path(root) / "build"
+    for folder in DOCUMENT_DIRS:
+        for p in sorted((build / folder).rglob("*")) if (build / folder).is_dir() else []:
+            if p.is_file() and str(p.relative_to(root)) not in made:
+                p.unlink()
+                print(f"rcm-docs: removed {p.relative_to(root)}: the plan no longer makes it")
 
 
 def unfinished_steps(dag) -> list[dict]:
