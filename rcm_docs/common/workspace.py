@@ -27,11 +27,17 @@ def funding_files(root: str | Path) -> list[Path]:
 
 
 def stray_files(root: str | Path, countries: list[str]) -> list[str]:
-    """Files under inputs/submissions that no rule would read: a drop that would silently vanish."""
+    """Files under inputs/submissions (and inputs/boundaries) that no rule would read: a drop that would
+    silently vanish."""
     base = Path(root) / "inputs" / "submissions"
-    if not base.is_dir():
-        return []
     out = []
+    folder = Path(root) / "inputs" / "boundaries"
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if _visible(p) and not (p.is_file() and p.suffix == ".geojson" and p.stem in countries):
+            out.append(f"{p}: admin1 boundaries go in inputs/boundaries/<ISO3>.geojson, for a country of the plan "
+                       f"({', '.join(countries)})")
+    if not base.is_dir():
+        return out
     for c in countries:
         seen: dict[str, Path] = {}
         for p in submission_files(root, c):
@@ -60,6 +66,12 @@ def progress_files(root, period: str) -> list[Path]:
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
                   and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"))
+
+
+def boundaries_file(root: str | Path, country: str) -> Path | None:
+    """inputs/boundaries/<ISO3>.geojson: a country's admin1 polygons, when the workspace has them."""
+    p = Path(root) / "inputs" / "boundaries" / f"{country}.geojson"
+    return p if p.is_file() else None
 
 
 def narrative_path(doc: str, section: str) -> str:
