@@ -133,3 +133,28 @@ def test_maps_are_in_both_formats_with_source_disclaimer_and_alt_text(built):
             and "Source: Natural Earth (public domain)" in page)
     assert math.isclose(pdf[1].rect.width, 595.3, abs_tol=1)  # drawn in the page: vector, not a picture
     assert not pdf[1].get_images()
+
+
+def test_a_broken_boundaries_file_blocks_only_its_countrys_chapter_naming_the_file(tmp_path):
+    from conftest import copy_fixture, snakemake
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                                                      '"properties": {"ADM1_PCODE": "KE023"}, "geometry": null}]}')
+    result = snakemake(ws, "--keep-going")
+    assert result.returncode != 0
+    assert ("inputs/boundaries/KEN.geojson: feature 1 has no name: give each feature a 'name' property"
+            in result.stdout + result.stderr)
+    assert not (ws / "build/rrp/KEN.pdf").exists() and (ws / "build/rrp/UGA.pdf").exists()
+    assert (ws / "build/keypoints/KEN.pdf").exists()  # no map there: the key points still build
+    assert "KEN: the admin1 boundaries cannot be used" in (ws / "build/reports/summary.md").read_text()
+
+
+def test_a_boundaries_file_no_rule_reads_stops_the_build_before_any_job(tmp_path):
+    from conftest import copy_fixture, snakemake
+
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/boundaries/KEN.geojson").rename(ws / "inputs/boundaries/kenya_adm1.geojson")
+    result = snakemake(ws, "-n")
+    assert result.returncode != 0
+    assert "kenya_adm1.geojson: admin1 boundaries go in inputs/boundaries/<ISO3>.geojson" in result.stdout + result.stderr

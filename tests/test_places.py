@@ -136,3 +136,29 @@ def test_gazetteer_coordinates_are_checked_with_their_line(tmp_path):
     path.write_text("country,admin1,code,lon,lat\nKEN,Turkana,KE023,,\nKEN,Kakuma,,35.8,3.7\n")
     assert read_gazetteer_places(path, ["KEN"]) == {"KEN": {"Turkana": {"code": "KE023", "lon": None, "lat": None},
                                                            "Kakuma": {"code": "", "lon": 35.8, "lat": 3.7}}}
+
+
+def test_areas_no_map_can_place_are_listed_in_the_validation_summary_with_file_rows_and_suggestion(tmp_path):
+    from conftest import copy_fixture
+    from rcm_docs.build.validate import validate_country, validation_summary
+
+    ws = copy_fixture(tmp_path / "ws")
+    with open(ws / "inputs/submissions/UGA/PRO.csv", "a", encoding="utf-8") as f:
+        f.write("UNHCR,Access to asylum,Registration,# of people registered,Adjumanni,1000,100,0\n"
+                "UNHCR,Access to asylum,Reception,# of people received,Nakivale,1000,100,0\n"
+                "UNHCR,Access to asylum,Legal aid,# of people receiving legal aid,Nakivale,1000,100,0\n")
+    (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [}')
+    data = tmp_path / "data"
+    statuses = [validate_country(ws, c, data / f"{c}.rows.csv", data / f"{c}.status.json", tmp_path / "reports" / c)
+                for c in ("KEN", "UGA")]
+    assert statuses[1]["unmapped"] == [
+        {"admin1": "Adjumanni", "file": "inputs/submissions/UGA/PRO.csv", "rows": [4], "suggestion": "Adjumani"},
+        {"admin1": "Nakivale", "file": "inputs/submissions/UGA/PRO.csv", "rows": [5, 6], "suggestion": None}]
+    validation_summary(ws, [data / "KEN.status.json", data / "UGA.status.json"], tmp_path / "summary.md",
+                       tmp_path / "summary.html")
+    summary = (tmp_path / "summary.md").read_text()
+    section = summary[summary.index("## Areas not on the maps"):]
+    assert ("- KEN: the admin1 boundaries cannot be used, so its chapter is not built: inputs/boundaries/KEN.geojson: "
+            "line 1, column 44: not valid JSON") in section
+    assert "| UGA | `Adjumanni` | inputs/submissions/UGA/PRO.csv | 4 | Adjumani |" in section
+    assert "| UGA | `Nakivale` | inputs/submissions/UGA/PRO.csv | 5, 6 | none close |" in section

@@ -93,12 +93,13 @@ def find_template(name: str, dirs: list[Path]) -> Path:
 
 
 def code_version() -> str:
-    """A short hash of the package's code, schemas and pandoc script: what a build step's result depends on besides its inputs."""
+    """A short hash of the package's code, schemas, pandoc script and geo reference: what a build step's result
+    depends on besides its inputs."""
     import hashlib
 
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts:
+        if p.is_file() and (p.suffix in (".py", ".json", ".lua") or p.parent.name == "geo") and "__pycache__" not in p.parts:
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
