@@ -162,3 +162,16 @@ def test_areas_no_map_can_place_are_listed_in_the_validation_summary_with_file_r
             "line 1, column 44: not valid JSON") in section
     assert "| UGA | `Adjumanni` | inputs/submissions/UGA/PRO.csv | 4 | Adjumani |" in section
     assert "| UGA | `Nakivale` | inputs/submissions/UGA/PRO.csv | 5, 6 | none close |" in section
+
+
+def test_the_geo_reference_and_its_attribution_ship_in_the_package():
+    import fnmatch
+    import tomllib
+
+    from conftest import ROOT
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["rcm_docs.common"]
+    files = sorted(p.relative_to(places.GEO.parent).as_posix() for p in places.GEO.iterdir())
+    assert files == ["geo/README.md", "geo/admin1_label_points.csv", "geo/corrections.csv", "geo/countries_50m.geojson"]
+    assert all(any(fnmatch.fnmatch(f, pattern) for pattern in data) for f in files)
+    assert "public domain" in (places.GEO / "README.md").read_text() and "Natural Earth" in places.NATURAL_EARTH

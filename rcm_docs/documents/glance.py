@@ -165,7 +165,7 @@ def finish(doc) -> bool:
         while previous is not None and previous.tag != qn("w:p"):
             previous = previous.getprevious()
         if previous is not None:
-            compact_spacing(previous)  # the source line of the tiles, right above
+            compact_spacing(previous, 120)  # the paragraph right above: 6 pt to the map's title
     if "glance-messages" in r:
         box = _layout_table([2 * COLUMN_TWIPS + GUTTER_TWIPS], TILE)
         r["glance-messages"][0].addnext(box)
