@@ -158,3 +158,12 @@ def test_a_boundaries_file_no_rule_reads_stops_the_build_before_any_job(tmp_path
     result = snakemake(ws, "-n")
     assert result.returncode != 0
     assert "kenya_adm1.geojson: admin1 boundaries go in inputs/boundaries/<ISO3>.geojson" in result.stdout + result.stderr
+
+
+def test_no_map_rather_than_an_empty_one_for_a_country_without_an_outline(tmp_path):
+    from rcm_docs.documents.charts import map_for
+
+    fig = {"code": "REU", "name": "Réunion", "areas": [{"admin1": "Saint-Denis", "targeted": 1_000}]}
+    assert "REU" not in places.countries()  # part of France's outline in Natural Earth
+    assert map_for(fig, "2026-03-31", "USD", tmp_path, "chart") is None
+    assert not list(tmp_path.iterdir())

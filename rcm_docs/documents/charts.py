@@ -165,16 +165,21 @@ def charts_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str,
 def map_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str, located=None,
             chart_library: str | None = None) -> dict:
     """The document's map: people targeted per area in a country (located: intake.places.locate() of its
-    areas), financial requirements by country in the regional plan -> {"typ", "png", "alt", "title"}."""
+    areas), financial requirements by country in the regional plan -> {"typ", "png", "alt", "title"}; None
+    when there is nothing to draw (a country Natural Earth has no outline for, and no boundaries given)."""
     from ..intake import places
     from . import maps
 
     when = _as_of(as_of)
     if fig.get("countries"):
+        if not any(c["code"] in places.countries() for c in fig["countries"]):
+            return None
         spec, alt = maps.regional_map(fig["countries"], currency, when, GLANCE_CM, MAP_MAX_HEIGHT_CM)
     else:
         if located is None:
             located = places.locate(fig["code"], [a["admin1"] for a in fig.get("areas", [])])
+        if located.kind == "points" and fig["code"] not in places.countries():
+            return None
         spec, alt = maps.country_map(fig["code"], fig["name"], fig.get("areas", []), located, when, GLANCE_CM,
                                      MAP_MAX_HEIGHT_CM)
     files = draw(maps.map_call(spec), Path(out_dir) / f"{name}-map", chart_library, GLANCE_CM)
@@ -219,8 +224,10 @@ def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | Non
     folder.mkdir(parents=True, exist_ok=True)
     made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
             else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
-    if kind == "rrp":
-        made["map"] = map_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", located, chart_library)
+    drawn = map_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", located, chart_library) \
+        if kind == "rrp" else None
+    if drawn:
+        made["map"] = drawn
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

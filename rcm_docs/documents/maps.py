@@ -241,10 +241,11 @@ class _Labels:
         self.view, self.land, self.taken, self.out = view, land, [], []
 
     def place(self, x: float, y: float, lines: list[tuple[str, float]], gap: float, style: str,
-              own: str | None = None, order=("right", "left", "above", "below")) -> bool:
+              own: str | None = None, order=("right", "left", "above", "below"), within: bool = False) -> bool:
         """A label of (text, size pt) lines at (x, y) (centred) or beside it at gap cm, in the first position
         of `order` inside the frame, clear of labels and symbols already placed and least on other countries'
-        land (a name over the neighbour reads as the neighbour's). False if no position is clear."""
+        land (a name over the neighbour reads as the neighbour's); within: only where it lies wholly on own's
+        land. False if no position is clear."""
         w = max(len(t) * size * CHAR_CM for t, size in lines) + 0.1
         h = sum(size * 0.0353 * 1.3 for _, size in lines)
         at = {"center": ("center", x - w / 2, y - h / 2), "right": ("left", x + gap, y - h / 2),
@@ -259,7 +260,10 @@ class _Labels:
                 continue
             samples = [(box[0], box[2]), (box[1], box[2]), (box[0], box[3]), (box[1], box[3]),
                        ((box[0] + box[1]) / 2, (box[2] + box[3]) / 2)]
-            foreign = sum(1 for p in samples if self.land.owner(*p) not in (None, own)) if own else 0
+            owners = [self.land.owner(*p) for p in samples] if own else []
+            if within and any(o != own for o in owners):
+                continue
+            foreign = sum(1 for o in owners if o not in (None, own))
             if best is None or (foreign, rank) < best[0]:
                 best = ((foreign, rank), anchor, box)
         if best is None:
@@ -421,9 +425,14 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
         if not rings or max(_bbox([list(zip(r[0::2], r[1::2])) for r in rings])[1::2]) < 0.15:
             spec["circles"].append({"x": round(x, 3), "y": round(y, 3), "r": 0.08, "name": c["name"], "fill": fill})
             labels.taken.append((x - 0.08, x + 0.08, y - 0.08, y + 0.08))
-    for c in sorted(mapped, key=lambda c: (-c["requirements"], c["name"])):
-        labels.place(*centres[c["code"]], [(c["name"], 7.0), (fmt.money_short(c["requirements"], currency), 6.5)],
-                     0.12, "area", c["code"], order=("center", "right", "left", "above", "below"))
+    # Names inside the countries that have room for them first, then beside the others.
+    placed = set()
+    for within, order in ((True, ("center",)), (False, ("center", "right", "left", "above", "below"))):
+        for c in sorted(mapped, key=lambda c: (-c["requirements"], c["name"])):
+            if c["code"] not in placed and labels.place(
+                    *centres[c["code"]], [(c["name"], 7.0), (fmt.money_short(c["requirements"], currency), 6.5)],
+                    0.12, "area", c["code"], order=order, within=within):
+                placed.add(c["code"])
     labels.neighbours({c: places.countries()[c].name for c, _ in around})
     spec["labels"] = labels.out
     spec["legend"] = {"kind": "classes", "title": f"Financial requirements ({currency})",
