@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..common import fmt
 from ..intake import places
+from .maplabels import Labels, Land
 
 DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply official "
               "endorsement or acceptance by the United Nations.")
@@ -21,7 +22,6 @@ BLUES = ("#DCE9FF", "#8EBEFF", "#4A98E0", "#0072BC", "#18375F")  # light to dark
 LAND, NEIGHBOUR, COAST = "#F4F7FB", "#E4E4E4", "#9AA5B1"
 NO_DATA = "#F2F2F2"
 TOLERANCE_CM = 0.03  # vertices closer than this to the last one kept are dropped: finer than print shows
-CHAR_CM = 0.52 * 0.0353  # average width of a Lato character per point of size, in cm
 LABELLED = 5  # the largest areas get their name on the map
 R_MAX = 0.055  # the largest circle's radius, as a share of the map's width
 
@@ -202,87 +202,6 @@ def _neighbours(view: View, leave_out: set[str]) -> list[tuple[str, tuple]]:
             if code not in leave_out and _overlaps(b, box)]
 
 
-# ---- Labels that do not collide ----
-
-class _Land:
-    """The map's shapes in cm, by whose they are: which land a point of a label falls on."""
-
-    def __init__(self):
-        self.shapes: list[tuple[str, tuple, list]] = []
-
-    def add(self, owner: str, rings: list[list[float]]) -> None:
-        for r in rings:
-            pts = list(zip(r[0::2], r[1::2]))
-            self.shapes.append((owner, _bbox([pts]), pts))
-
-    def owner(self, x: float, y: float) -> str | None:
-        return next((o for o, b, pts in self.shapes
-                     if b[0] <= x <= b[1] and b[2] <= y <= b[3] and places.inside(x, y, pts)), None)
-
-    def visible_centre(self, owner: str, width: float, height: float) -> tuple[float, float] | None:
-        """A point on the part of owner's land the frame shows, for its name (a neighbour's); None when that
-        part is small (an island) or not its mainland (French Guiana is France's in Natural Earth)."""
-        rings = [(b, ring) for o, b, ring in self.shapes if o == owner]
-        if not rings:
-            return None
-        main = max(rings, key=lambda r: (r[0][1] - r[0][0]) * (r[0][3] - r[0][2]))[1]
-        pts = [p for p in main if 0.4 < p[0] < width - 0.4 and 0.3 < p[1] < height - 0.3]
-        if len(pts) < 3:
-            return None
-        box = _bbox([pts])
-        if box[1] - box[0] < 1.2 or box[3] - box[2] < 0.6:
-            return None
-        c = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-        return c if self.owner(*c) == owner else None
-
-
-class _Labels:
-    def __init__(self, view: View, land: _Land):
-        self.view, self.land, self.taken, self.out = view, land, [], []
-
-    def place(self, x: float, y: float, lines: list[tuple[str, float]], gap: float, style: str,
-              own: str | None = None, order=("right", "left", "above", "below"), within: bool = False) -> bool:
-        """A label of (text, size pt) lines at (x, y) (centred) or beside it at gap cm, in the first position
-        of `order` inside the frame, clear of labels and symbols already placed and least on other countries'
-        land (a name over the neighbour reads as the neighbour's); within: only where it lies wholly on own's
-        land. False if no position is clear."""
-        w = max(len(t) * size * CHAR_CM for t, size in lines) + 0.1
-        h = sum(size * 0.0353 * 1.3 for _, size in lines)
-        at = {"center": ("center", x - w / 2, y - h / 2), "right": ("left", x + gap, y - h / 2),
-              "left": ("right", x - gap - w, y - h / 2), "above": ("center", x - w / 2, y - gap - h),
-              "below": ("center", x - w / 2, y + gap)}
-        best = None
-        for rank, where in enumerate(order):
-            anchor, lx, ly = at[where]
-            box = (lx, lx + w, ly, ly + h)
-            if (box[0] < 0.05 or box[1] > self.view.width - 0.05 or box[2] < 0.05 or box[3] > self.view.height - 0.05
-                    or any(_overlaps(box, t) for t in self.taken)):
-                continue
-            samples = [(box[0], box[2]), (box[1], box[2]), (box[0], box[3]), (box[1], box[3]),
-                       ((box[0] + box[1]) / 2, (box[2] + box[3]) / 2)]
-            owners = [self.land.owner(*p) for p in samples] if own else []
-            if within and any(o != own for o in owners):
-                continue
-            foreign = sum(1 for o in owners if o not in (None, own))
-            if best is None or (foreign, rank) < best[0]:
-                best = ((foreign, rank), anchor, box)
-        if best is None:
-            return False
-        _, anchor, box = best
-        self.taken.append(box)
-        self.out.append({"x": round(box[0], 3), "y": round(box[2], 3), "w": round(box[1] - box[0], 3),
-                         "anchor": anchor, "lines": [t for t, _ in lines], "sizes": [s for _, s in lines],
-                         "style": style})
-        return True
-
-    def neighbours(self, names: dict[str, str]) -> None:
-        """The neighbours' names, in grey, where their visible land has room."""
-        for code, name in sorted(names.items()):
-            c = self.land.visible_centre(code, self.view.width, self.view.height)
-            if c:
-                self.place(*c, [(name, 6.5)], 0.0, "neighbour", order=("center",))
-
-
 # ---- The maps ----
 
 def _frame_spec(title: str, subtitle: str, view: View, source: str, note: str) -> dict:
@@ -319,7 +238,7 @@ def country_map(code: str, name: str, areas: list[dict], located: places.Located
     view = fit(box, width, 0.55 * width, max_height)
     spec = _frame_spec(title, "People targeted (all population groups)", view, source,
                        not_shown_note(located.unmatched, values))
-    land = _Land()
+    land = Land()
     around = _neighbours(view, {code})
     layer = []
     for other, polys in around:
@@ -330,7 +249,7 @@ def country_map(code: str, name: str, areas: list[dict], located: places.Located
     own = places.countries().get(code)
     own_rings = rings_cm(own.polygons, view) if own else []
     land.add(code, own_rings)
-    labels = _Labels(view, land)
+    labels = Labels(view, land)
     if located.kind == "boundaries":
         _choropleth(spec, located, values, view, labels, code)
     else:
@@ -344,7 +263,7 @@ def country_map(code: str, name: str, areas: list[dict], located: places.Located
     return spec, alt
 
 
-def _circles(spec: dict, located: places.Located, values: dict[str, float], view: View, labels: _Labels,
+def _circles(spec: dict, located: places.Located, values: dict[str, float], view: View, labels: Labels,
              code: str) -> None:
     shown = sorted(((n, v) for n, v in values.items() if n in located.points and v > 0), key=lambda kv: (-kv[1], kv[0]))
     if not shown:
@@ -363,7 +282,7 @@ def _circles(spec: dict, located: places.Located, values: dict[str, float], view
                       "items": [{"r": round(radius(s, vmax, r_max), 4), "text": fmt.number(s)} for s in sizes]}
 
 
-def _choropleth(spec: dict, located: places.Located, values: dict[str, float], view: View, labels: _Labels,
+def _choropleth(spec: dict, located: places.Located, values: dict[str, float], view: View, labels: Labels,
                 code: str) -> None:
     b = located.boundaries
     per_feature: dict[int, float] = {}
@@ -402,7 +321,7 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
     note = f"Not on the map (no outline in Natural Earth): {', '.join(missing)}." if missing else ""
     spec = _frame_spec(title, f"Requirements ({currency})", view, f"Source: {places.NATURAL_EARTH} for boundaries; "
                        f"figures: sector submissions, as of {as_of}.", note)
-    land = _Land()
+    land = Land()
     around = _neighbours(view, set(codes))
     layer = []
     for other, polys in around:
@@ -412,7 +331,7 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
     spec["layers"].append({"fill": NEIGHBOUR, "stroke": "#FFFFFF", "weight": 0.5, "rings": layer})
     breaks = class_breaks([c["requirements"] for c in mapped])
     colours = _palette(len(breaks))
-    labels = _Labels(view, land)
+    labels = Labels(view, land)
     centres = {}
     for c in mapped:
         k = class_of(c["requirements"], breaks)
