@@ -34,6 +34,25 @@ def registry():
     }))
 
 
+def table_with_caption(path, caption: str) -> list[list[str]]:
+    """The cells of the Word table under the caption 'Table N: <caption>', wherever it is (a table may sit in
+    a cell of the at-a-glance page's layout)."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = docx.Document(str(path))
+    for p in d.element.body.iter(qn("w:p")):
+        para = Paragraph(p, d.part)
+        if para.style is not None and para.style.name == "Table Caption" and para.text.split(": ", 1)[-1] == caption:
+            table = p.getnext()
+            while table is not None and table.tag != qn("w:tbl"):
+                table = table.getnext()
+            return [[c.text for c in r.cells] for r in Table(table, d.part).rows]
+    raise KeyError(f"no table captioned {caption!r} in {path}")
+
+
 def copy_fixture(dest: Path) -> Path:
     shutil.copytree(FIXTURE, dest)
     return dest

@@ -121,14 +121,18 @@ def test_grouped_bars_rejects_a_series_of_the_wrong_length(tmp_path):
         charts.grouped_bars(LABELS, {"Funded": [1.0]}, "Funding", "USD", SOURCE, tmp_path / "bad")
 
 
-def test_charts_for_country_has_the_sector_chart_only(tmp_path):
+def test_charts_for_country_has_the_sector_chart_and_its_first_page_copy(tmp_path):
     out = charts.charts_for(small_figures(False), "2026-11-15", "USD", tmp_path, "COL")
-    assert list(out) == ["requirements_by_sector"]
+    assert list(out) == ["requirements_by_sector", "glance_sectors"]
+    assert out["glance_sectors"]["alt"] == out["requirements_by_sector"]["alt"]
+    # Drawn a column wide (8.25 cm at 200 dpi) for the at-a-glance page.
+    assert pymupdf.Pixmap(str(out["glance_sectors"]["png"])).width == round(8.25 / 2.54 * 200)
+    assert "compact: true" in out["glance_sectors"]["typ"].read_text()
 
 
 def test_charts_for_regional_adds_the_country_chart(tmp_path):
     out = charts.charts_for(small_figures(True), "2026-11-15", "USD", tmp_path, "regional")
-    assert list(out) == ["requirements_by_sector", "requirements_by_country"]
+    assert list(out) == ["requirements_by_sector", "requirements_by_country", "glance_sectors"]
     assert out["requirements_by_country"]["png"] == tmp_path / "regional-requirements_by_country.png"
     assert out["requirements_by_country"]["alt"] == ("Bar chart: financial requirements by country, "
                                                      "Colombia USD 4.0 million, Peru USD 677,500.")

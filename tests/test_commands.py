@@ -104,8 +104,6 @@ def test_two_files_for_one_sector_stop_the_build_before_any_job(tmp_path):
 
 def test_sector_lead_flow_template_fill_validate_drop_build(tmp_path, capsys):
     """What a sector lead does: get the template, fill it, check it, drop it, see it in the chapter."""
-    import docx
-
     from conftest import snakemake
 
     ws = copy_fixture(tmp_path / "ws")
@@ -124,10 +122,10 @@ def test_sector_lead_flow_template_fill_validate_drop_build(tmp_path, capsys):
     assert "ACCEPTED" in capsys.readouterr().out
     shutil.copy(out, ws / "inputs/submissions/UGA/WASH.xlsx")
     assert snakemake(ws).returncode == 0
-    d = docx.Document(str(ws / "build/rrp/UGA.docx"))
-    caps = [p.text for p in d.paragraphs if p.style.name == "Table Caption"]
-    table = d.tables[[c.split(": ", 1)[1] for c in caps].index("People targeted and requirements by sector")]
-    assert [c.text for c in table.rows[3].cells] == ["Water, Sanitation and Hygiene", "1", "10,000", "64,000", "11.8%"]
+    from conftest import table_with_caption
+
+    table = table_with_caption(ws / "build/rrp/UGA.docx", "People targeted and requirements by sector")
+    assert table[3] == ["Water, Sanitation and Hygiene", "1", "10,000", "64,000", "11.8%"]
 
 
 def test_last_good_documents_survive_a_rejected_resubmission(tmp_path):

@@ -39,6 +39,14 @@ def test_people_across_sectors_take_the_highest_sector_per_area():
     assert total.tolist() == [15000, 2500]
 
 
+def test_every_area_gets_its_people_targeted_for_the_map(plan):
+    fig = country_figures(plan, "KEN", KEN, POP, TYPES)
+    # Turkana: refugees max(PRO 10,000, EDU 8,000) + host max(PRO 1,000, EDU 2,000) ('turkana ' is Turkana);
+    # Garissa: max(3,000, 5,000) + max(500, 0); the National row is no area.
+    assert fig["areas"] == [{"admin1": "Turkana", "targeted": 12000}, {"admin1": "Garissa", "targeted": 5500}]
+    assert fig["top_areas"] == fig["areas"]
+
+
 def test_national_row_is_never_added_to_the_areas_it_summarises():
     df = rows(("PRO", "UNHCR", "National", 1000, None, 9000, 0), ("PRO", "NRC", "Turkana", 1000, None, 4000, 0),
               ("PRO", "NRC", "Garissa", 1000, None, 3000, 0))

@@ -8,17 +8,17 @@ import pytest
 import pandas as pd
 import pymupdf
 
-from conftest import ROOT, copy_fixture, snakemake
+from conftest import ROOT, copy_fixture, snakemake, table_with_caption
+from test_glance import tiles
+
+from rcm_docs.common import fmt
 
 # Hand-computed from tests/fixtures/ws (see the figures tests for the consolidation rules).
 KEN_REQ, UGA_REQ = 1_295_000, 480_000
 
 
-def table_with_caption(path, caption):
-    d = docx.Document(str(path))
-    caps = [p.text for p in d.paragraphs if p.style.name == "Table Caption"]
-    idx = next(i for i, c in enumerate(caps) if c.split(": ", 1)[1] == caption)
-    return [[c.text for c in r.cells] for r in d.tables[idx].rows]
+def requirements_tile(path) -> str:
+    return tiles(path)[3][0]  # value of the 'Financial requirements' tile
 
 
 def test_chapter_totals_equal_the_sum_of_the_submissions(built):
@@ -35,16 +35,14 @@ def test_regional_plan_reconciles_with_country_chapters(built):
     assert by_country[1][:4] == ["Kenya", "3", "17,500", "1,295,000"]
     assert by_country[2][:4] == ["Uganda", "2", "32,000", "480,000"]
     assert by_country[-1][:4] == ["Total", "4", "49,500", "1,775,000"]
-    glance = dict(table_with_caption(built / "build/rrp/regional.docx", "At a glance"))
-    assert glance["Total financial requirements"] == "USD 1,775,000"
-    ken = dict(table_with_caption(built / "build/rrp/KEN.docx", "At a glance"))
-    assert ken["Total financial requirements"] == "USD 1,295,000"
+    assert requirements_tile(built / "build/rrp/regional.docx") == "1.8 million"  # USD 1,775,000
+    assert requirements_tile(built / "build/rrp/KEN.docx") == "1.3 million"  # USD 1,295,000
 
 
 def test_pdf_carries_the_same_totals_with_header_and_page_numbers(built):
     doc = pymupdf.open(built / "build/rrp/regional.pdf")
     text = "\n".join(page.get_text() for page in doc)
-    assert "USD 1,775,000" in text and "1,295,000" in text and "480,000" in text
+    assert "1,775,000" in text and "1,295,000" in text and "480,000" in text and "1.8 million" in text
     assert f"Page 1 of {doc.page_count}" in text
     assert "Test RRP 2026" in doc[1].get_text()  # running header from page 2
     assert {f[3].split("+")[-1] for f in doc[0].get_fonts()} >= {"Lato-Regular", "Lato-Bold"}
@@ -104,8 +102,8 @@ def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
     assert snakemake(ws, "--config", "allow_incomplete=true").returncode == 0
     text = "".join(p.get_text() for p in pymupdf.open(ws / "build/rrp/regional.pdf")).replace("\n", "")
     assert "INCOMPLETE DRAFT" in text and "inputs/submissions/UGA/PRO.csv" in text
-    glance = dict(table_with_caption(ws / "build/rrp/regional.docx", "At a glance"))
-    assert glance["Total financial requirements"] == "USD 1,295,000"
+    sectors = table_with_caption(ws / "build/rrp/regional.docx", "People targeted and requirements by sector")
+    assert sectors[-1][3] == "1,295,000" and requirements_tile(ws / "build/rrp/regional.docx") == "1.3 million"
 
 
 def test_new_submission_dropped_in_is_picked_up_and_only_its_country_reruns(built, tmp_path):
@@ -151,8 +149,9 @@ def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
     summary = (ws / "build/reports/summary.md").read_text()
     assert "41 submission(s): 41 accepted, 0 rejected." in summary  # 40 sector files and the funding file
     for code in regional["countries"]:
-        chapter = dict(table_with_caption(ws / f"build/rrp/{code['code']}.docx", "At a glance"))
-        assert chapter["Total financial requirements"] == f"USD {round(code['requirements']):,}"
+        sectors = table_with_caption(ws / f"build/rrp/{code['code']}.docx", "People targeted and requirements by sector")
+        assert sectors[-1][3] == f"{round(code['requirements']):,}"
+        assert requirements_tile(ws / f"build/rrp/{code['code']}.docx") == fmt.short(code["requirements"])
 
 
 def test_messy_but_valid_text_renders_literally_and_totals_still_add_up(tmp_path):
@@ -198,14 +197,16 @@ def test_docx_tables_have_readable_repeating_header_rows_and_numbered_captions(b
     from docx.oxml.ns import qn
 
     d = docx.Document(str(built / "build/rrp/KEN.docx"))
-    head = d.tables[0].rows[0]
+    caption = next(p for p in d.paragraphs if p.style.name == "Table Caption")  # the first in the body
+    table = caption._p.getnext()
+    head = docx.table.Table(table, d.part).rows[0]
     runs = [r for c in head.cells for p in c.paragraphs for r in p.runs]
     assert runs and all(r.font.color.rgb == docx.shared.RGBColor(0xFF, 0xFF, 0xFF) and r.font.bold for r in runs)
     assert head._tr.trPr.find(qn("w:tblHeader")) is not None
-    caption = next(p for p in d.paragraphs if p.style.name == "Table Caption")
     field = caption._p.find(qn("w:fldSimple"))
     assert field.get(qn("w:instr")).split() == ["SEQ", "Table", "\\*", "ARABIC"]
-    assert field.find(qn("w:r")).find(qn("w:t")).text == "1"
+    # Table 1 is the at-a-glance page's partners by type, in a cell of its layout: this one is the second.
+    assert field.find(qn("w:r")).find(qn("w:t")).text == "2"
     assert d.sections[0].header.paragraphs[0].text == "Test RRP 2026 | Kenya"
 
 
@@ -246,11 +247,14 @@ def test_review_page_links_every_document_and_report_relative_to_build(built):
 
 @pytest.mark.parametrize("doc", ["KEN", "UGA", "regional"])
 def test_key_points_agree_with_the_chapter_and_the_funding_files(built, doc):
-    chapter = dict(table_with_caption(built / f"build/rrp/{doc}.docx", "At a glance"))
+    sectors = table_with_caption(built / f"build/rrp/{doc}.docx", "People targeted and requirements by sector")
+    groups = {r[0]: r[4] for r in table_with_caption(
+        built / f"build/rrp/{doc}.docx", "Population, people in need and people targeted by population group")}
     key = dict(table_with_caption(built / f"build/keypoints/{doc}.docx", "Key figures"))
-    assert key["Financial requirements"] == chapter["Total financial requirements"]
-    for row in ("People targeted: refugees", "People targeted: host community", "Appealing partners"):
-        assert key[row] == chapter[row]
+    assert key["Financial requirements"] == f"USD {sectors[-1][3]}"
+    assert key["Appealing partners"] == sectors[-1][1] == tiles(built / f"build/rrp/{doc}.docx")[4][0]
+    assert key["People targeted: refugees"] == groups["Refugees"]
+    assert key["People targeted: host community"] == groups["Host community"]
     funded = {"KEN": 400_000, "UGA": 40_000, "regional": 640_000}[doc]  # committed + paid; pledges excluded
     requirements = {"KEN": KEN_REQ, "UGA": UGA_REQ, "regional": KEN_REQ + UGA_REQ}[doc]
     assert key["Funded (committed and paid)"] == f"USD {funded:,}"
@@ -276,8 +280,9 @@ def test_charts_are_in_both_formats_with_alt_text_from_the_same_figures(built):
 
     d = docx.Document(str(built / "build/rrp/regional.docx"))
     alts = [el.get("descr") for el in d.element.body.iter(qn("wp:docPr"))]
-    assert len(alts) == 2  # requirements by country, by sector
-    assert "Kenya USD 1.3 million" in alts[0] and "Uganda USD 480,000" in alts[0]
+    # The first page's map and requirements by sector, then requirements by country and by sector.
+    assert [a.split(":")[0] for a in alts] == ["Map", "Bar chart", "Bar chart", "Bar chart"]
+    assert "Kenya USD 1.3 million" in alts[2] and "Uganda USD 480,000" in alts[2]
     captions = [p.text for p in d.paragraphs if p.style.name == "Image Caption"]
     assert captions == ["Figure : Financial requirements by country", "Figure : Financial requirements by sector"]
     text = "".join(p.get_text() for p in pymupdf.open(built / "build/rrp/regional.pdf"))
@@ -308,9 +313,9 @@ def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built)
 
 @pytest.mark.parametrize("audience,doc", [("donors", "regional"), ("rc_unct", "KEN")])
 def test_packs_carry_the_same_figures_and_a_data_annex(built, audience, doc):
-    chapter = dict(table_with_caption(built / f"build/rrp/{doc}.docx", "At a glance"))
+    sectors = table_with_caption(built / f"build/rrp/{doc}.docx", "People targeted and requirements by sector")
     pack = dict(table_with_caption(built / f"build/packs/{audience}/{doc}.docx", "Key figures"))
-    assert pack["Financial requirements"] == chapter["Total financial requirements"]
+    assert pack["Financial requirements"] == f"USD {sectors[-1][3]}"
     assert pack["Funded (committed and paid)"] == {"regional": "USD 640,000", "KEN": "USD 400,000"}[doc]
     assert pack["People reached since January 2026 (March 2026 report)"] == {"regional": "12,000", "KEN": "7,000"}[doc]
     annex = pd.read_excel(built / f"build/packs/{audience}/{doc}.xlsx", sheet_name=None, engine="calamine")

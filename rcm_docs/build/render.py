@@ -29,6 +29,14 @@ def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, k
     fig = json.loads(Path(figures_json).read_text())
     funding = json.loads(Path(funding_json).read_text()) if funding_json else None
     sitrep = json.loads(Path(sitrep_json).read_text()) if sitrep_json else None
+    located = area_locations(root, plan, doc, fig) if kind == "rrp" and doc != "regional" else None
     compose(plan, kind, doc, fig, funding, sitrep, audience, narratives(root, plan, doc),
             highlights(root, plan, doc, sitrep["period"]) if sitrep else {}, [Path(d) for d in template_dirs],
-            out_md, out_docx, out_pdf, annex_xlsx)
+            out_md, out_docx, out_pdf, annex_xlsx, located)
+
+
+def area_locations(root, plan, country: str, fig: dict):
+    """Where the country's areas go on its map (intake.places.workspace_locations)."""
+    from ..intake.places import workspace_locations
+
+    return workspace_locations(root, plan, country, [a["admin1"] for a in fig.get("areas", [])])

@@ -75,9 +75,21 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
         rows = pd.DataFrame(columns=output_columns(plan))
     write_rows_csv(rows, rows_out)
     status = {"country": country, "submissions": subs,
-              "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}
+              "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"], **_map_check(root, plan, country, rows)}
     write_json(status_out, status)
     return status
+
+
+def _map_check(root, plan, country: str, rows) -> dict:
+    """The accepted rows' areas that no map location matches (each with its file, rows and the closest name
+    on the map), or why the country's boundaries file cannot be used: for the validation summary."""
+    from ..intake.places import BoundariesError, unmapped_rows, workspace_locations
+
+    try:
+        located = workspace_locations(root, plan, country, rows["admin1"].unique() if len(rows) else [])
+    except BoundariesError as e:
+        return {"unmapped": [], "map_problem": str(e)}
+    return {"unmapped": unmapped_rows(located, rows), "map_problem": None}
 
 
 def annotate(path: Path, result, out: Path, epoch=None) -> str | None:

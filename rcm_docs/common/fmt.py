@@ -24,6 +24,15 @@ def money_short(x, currency: str = "USD") -> str:
     return money(x, currency)
 
 
+def short(x) -> str:
+    """Key-figure tiles, the unit named in the label: 103559000 -> '103.6 million', 950000 -> '950,000'"""
+    x = float(x)
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(x) >= size:
+            return f"{x / size:,.1f} {word}"
+    return number(x)
+
+
 def people_short(x) -> str:
     """Prose: 1234567 -> '1.2 million', 45600 -> '45,600'"""
     x = float(x)

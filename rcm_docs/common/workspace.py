@@ -28,11 +28,17 @@ def funding_files(root: str | Path) -> list[Path]:
 
 
 def stray_files(root: str | Path, countries: list[str]) -> list[str]:
-    """Files under inputs/submissions that no rule would read: a drop that would silently vanish."""
+    """Files under inputs/submissions (and inputs/boundaries) that no rule would read: a drop that would
+    silently vanish."""
     base = Path(root) / "inputs" / "submissions"
-    if not base.is_dir():
-        return []
     out = []
+    folder = Path(root) / "inputs" / "boundaries"
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if _visible(p) and not (p.is_file() and p.suffix == ".geojson" and p.stem in countries):
+            out.append(f"{p}: admin1 boundaries go in inputs/boundaries/<ISO3>.geojson, for a country of the plan "
+                       f"({', '.join(countries)})")
+    if not base.is_dir():
+        return out
     for c in countries:
         seen: dict[str, Path] = {}
         for p in submission_files(root, c):
@@ -101,6 +107,12 @@ def issued_periods(root) -> list[str]:
     return sorted(p.name for p in folder.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
 
 
+def boundaries_file(root: str | Path, country: str) -> Path | None:
+    """inputs/boundaries/<ISO3>.geojson: a country's admin1 polygons, when the workspace has them."""
+    p = Path(root) / "inputs" / "boundaries" / f"{country}.geojson"
+    return p if p.is_file() else None
+
+
 def narrative_path(doc: str, section: str) -> str:
     """inputs/narratives/<ISO3|regional>/<overview|sector-code>.md, relative to the workspace."""
     return f"inputs/narratives/{doc}/{section}.md"
@@ -120,12 +132,13 @@ def find_template(name: str, dirs: list[Path]) -> Path:
 
 
 def code_version() -> str:
-    """A short hash of the package's code, schemas and pandoc script: what a build step's result depends on besides its inputs."""
+    """A short hash of the package's code, schemas, pandoc script and geo reference: what a build step's result
+    depends on besides its inputs."""
     import hashlib
 
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts:
+        if p.is_file() and (p.suffix in (".py", ".json", ".lua") or p.parent.name == "geo") and "__pycache__" not in p.parts:
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]

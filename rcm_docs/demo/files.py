@@ -151,5 +151,6 @@ def coordination_csv(path: Path, codes: list[str], sector_codes: list[str], part
 
 
 def gazetteer_csv(path: Path, codes: list[str]) -> None:
-    table = places.gazetteer()
-    write_csv(path, ["country", "admin1"], ([c, a] for c in codes for a in table[c]))
+    table, where = places.gazetteer(), places.locations()
+    write_csv(path, ["country", "admin1", "code", "lon", "lat"],
+              ([c, a, *where.get((c, a), ("", "", ""))] for c in codes for a in table[c]))

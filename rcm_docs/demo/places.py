@@ -127,6 +127,14 @@ def gazetteer() -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def locations() -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(ISO3, admin1) -> (code, lon, lat) for the areas a map cannot place by name: Natural Earth spells Aysén
+    'Aisén del General Carlos Ibáñez del Campo' (its code says which), and Ñuble (2018) is newer than its points."""
+    text = resources.files(__package__).joinpath("data/admin1_locations.csv").read_text(encoding="utf-8")
+    return {(r["country"], r["admin1"]): (r["code"], r["lon"], r["lat"]) for r in csv.DictReader(text.splitlines())}
+
+
 def areas(code: str) -> list[tuple[str, float, float]]:
     """(admin1, destination share, transit share), shares scaled so the listed areas hold 92% of each group."""
     listed = AREAS[code]

@@ -19,6 +19,10 @@ from ..common import fmt
 from ..common.files import atomic_write_text
 
 DPI = 200
+WIDTH_CM = 17.0  # the text width of an A4 page with 2 cm margins
+GLANCE_CM = 8.25  # a column of the at-a-glance page
+GLANCE_LABEL_CHARS = 26  # 40% of a column in Lato 7.5 pt
+MAP_MAX_HEIGHT_CM = 9.5
 LABEL_CHARS = 42  # a category name wraps at about 40% of the chart's width (Lato 8.5 pt), on two lines at most
 
 
@@ -58,14 +62,15 @@ def alt_text(kind: str, title: str, labels: list[str], series: dict[str, list[fl
         for i, lb in enumerate(labels)) + "."
 
 
-def _wrap(label: str) -> str:
-    lines = textwrap.wrap(label, LABEL_CHARS, max_lines=2, placeholder=" …") if len(label) > LABEL_CHARS else [label]
+def _wrap(label: str, chars: int = LABEL_CHARS) -> str:
+    lines = textwrap.wrap(label, chars, max_lines=2, placeholder=" …") if len(label) > chars else [label]
     return "\n".join(lines)
 
 
 def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, unit: str, source: str,
-               highlight: str | None = None) -> tuple[str, str]:
-    """-> (the Typst call drawing the chart, its alt text). Values in millions once the largest reaches one."""
+               highlight: str | None = None, width: float = WIDTH_CM) -> tuple[str, str]:
+    """-> (the Typst call drawing the chart, its alt text). Values in millions once the largest reaches one.
+    width: in cm (a narrower chart wraps its labels sooner)."""
     from .typeset import literal
 
     labels = [str(x) for x in labels]
@@ -78,24 +83,25 @@ def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, un
     subtitle = (f"{unit} millions" if _is_currency(unit) else f"Millions of {unit}") if millions else unit
     spec = {
         "title": title, "subtitle": subtitle[:1].upper() + subtitle[1:], "source": source,
-        "labels": [_wrap(lb) for lb in labels],
+        "labels": [_wrap(lb, LABEL_CHARS if width == WIDTH_CM else GLANCE_LABEL_CHARS) for lb in labels],
         # A missing value (no report) draws no bar and says so: a gap, never a zero.
         "series": [{"name": name, "values": [float(v) / scale if v is not None else 0.0 for v in vals],
                     "texts": [_value_label(v / scale if v is not None else None, millions) for v in vals]}
                    for name, vals in series.items()],
         "highlight": labels.index(highlight) if highlight in labels and len(series) == 1 else None,
     }
-    return f"rcm-chart({literal(spec)})", alt
+    return f"rcm-chart({literal(spec)}" + (f", width: {width:g}cm, compact: true)" if width != WIDTH_CM else ")"), alt
 
 
-def draw(call: str, out_base: Path, chart_library: str | None = None) -> list[Path]:
-    """Write <base>.typ (the call) and <base>.png (rasterised), each under a temporary name, moved into place."""
+def draw(call: str, out_base: Path, chart_library: str | None = None, width: float = WIDTH_CM) -> list[Path]:
+    """Write <base>.typ (the call) and <base>.png (rasterised, `width` cm wide), each under a temporary name,
+    moved into place."""
     from . import typeset
 
     out_base = Path(out_base)
     out_base.parent.mkdir(parents=True, exist_ok=True)
     typ, png = (out_base.with_name(f"{out_base.name}.{ext}") for ext in ("typ", "png"))
-    page = f"{chart_library or library()}\n#set page(width: 17cm, height: auto, margin: 0pt, fill: white)\n#{call}\n"
+    page = f"{chart_library or library()}\n#set page(width: {width:g}cm, height: auto, margin: 0pt, fill: white)\n#{call}\n"
     try:
         image = typeset.compile(page, format="png", ppi=DPI)
     except typeset.TypesetError as e:
@@ -114,9 +120,9 @@ def _replace(target: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _chart(kind, labels, series, title, unit, source, out_base, highlight=None, chart_library=None):
-    call, alt = chart_call(kind, labels, series, title, unit, source, highlight)
-    return draw(call, out_base, chart_library), alt
+def _chart(kind, labels, series, title, unit, source, out_base, highlight=None, chart_library=None, width=WIDTH_CM):
+    call, alt = chart_call(kind, labels, series, title, unit, source, highlight, width)
+    return draw(call, out_base, chart_library, width), alt
 
 
 def bar_chart(labels: list[str], values: list[float], title: str, unit: str, source: str, out_base: Path,
@@ -150,14 +156,40 @@ def charts_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str,
     if fig.get("countries"):
         specs["requirements_by_country"] = ("Financial requirements by country",
                                             [(c["name"], c["requirements"]) for c in fig["countries"]])
+    specs["glance_sectors"] = specs["requirements_by_sector"]  # the same chart, in a column of the first page
     out = {}
     for chart_id, (title, pairs) in specs.items():
         pairs = sorted(pairs, key=lambda p: -p[1])  # largest first: readers compare lengths (stable for ties)
         labels, values = [p[0] for p in pairs], [p[1] for p in pairs]
         files, alt = _chart("Bar chart", labels, {title: values}, title, currency, source,
-                            Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
+                            Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library,
+                            width=GLANCE_CM if chart_id.startswith("glance") else WIDTH_CM)
         out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
     return out
+
+
+def map_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str, located=None,
+            chart_library: str | None = None) -> dict:
+    """The document's map: people targeted per area in a country (located: intake.places.locate() of its
+    areas), financial requirements by country in the regional plan -> {"typ", "png", "alt", "title"}; None
+    when there is nothing to draw (a country Natural Earth has no outline for, and no boundaries given)."""
+    from ..intake import places
+    from . import maps
+
+    when = _as_of(as_of)
+    if fig.get("countries"):
+        if not any(c["code"] in places.countries() for c in fig["countries"]):
+            return None
+        spec, alt = maps.regional_map(fig["countries"], currency, when, GLANCE_CM, MAP_MAX_HEIGHT_CM)
+    else:
+        if located is None:
+            located = places.locate(fig["code"], [a["admin1"] for a in fig.get("areas", [])])
+        if located.kind == "points" and fig["code"] not in places.countries():
+            return None
+        spec, alt = maps.country_map(fig["code"], fig["name"], fig.get("areas", []), located, when, GLANCE_CM,
+                                     MAP_MAX_HEIGHT_CM)
+    files = draw(maps.map_call(spec), Path(out_dir) / f"{name}-map", chart_library, GLANCE_CM)
+    return {"typ": files[0], "png": files[1], "alt": alt, "title": spec["title"]}
 
 
 def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
@@ -209,8 +241,9 @@ def funding_charts(funding: dict, currency: str, out_dir: Path, name: str,
 
 
 def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str,
-                    funding: dict | None = None) -> dict:
-    """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder."""
+                    funding: dict | None = None, located=None) -> dict:
+    """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder; a
+    chapter's map among them (located: where its areas are, intake.places.locate())."""
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "sitrep":
         made = sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library)
@@ -218,6 +251,10 @@ def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | Non
         made = funding_charts(funding, plan.currency, folder, "chart", chart_library)
     else:
         made = charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library)
+    drawn = map_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", located, chart_library) \
+        if kind == "rrp" else None
+    if drawn:
+        made["map"] = drawn
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

@@ -26,8 +26,10 @@ DOCUMENT_KINDS = {
 
 
 def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, sitrep: dict | None, audience: str | None,
-            narratives: dict, highlights: dict, dirs: list[Path], out_md, out_docx, out_pdf, annex_xlsx=None) -> None:
-    """kind: rrp, keypoints, sitrep or pack; doc: an ISO3 code or 'regional'. Charts go to build/charts/."""
+            narratives: dict, highlights: dict, dirs: list[Path], out_md, out_docx, out_pdf, annex_xlsx=None,
+            located=None) -> None:
+    """kind: rrp, keypoints, sitrep or pack; doc: an ISO3 code or 'regional'. Charts go to build/charts/.
+    located: where a chapter's areas are on its map (intake.places.locate(); by default by name alone)."""
     regional = doc == "regional"
     name = "Regional" if regional else plan.country_name(doc)
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
@@ -42,7 +44,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
     chart_library = (find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep", "funding")
                      else None)
     with timed("charts"):
-        charts = (document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library, funding)
+        charts = (document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library, funding, located)
                   if chart_library else {})
     up = "../../" if kind == "sitrep" else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}

@@ -31,10 +31,11 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
 
     md, charts = _take_charts(md, charts_dir)
     source = end_embedded_expressions(_pandoc(md, "typst", template=str(Path(typst_template).resolve())))
-    for token, title, png in charts:
+    for token, title, png, captioned in charts:
         call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()
-        figure = (f"#figure({call}, alt: {typeset.string(_chart_alt(png) or title)}, "
-                  f"caption: {typeset.string(title)}, kind: image)")
+        alt = typeset.string(_chart_alt(png) or title)
+        figure = (f"#figure({call}, alt: {alt}, caption: {typeset.string(title)}, kind: image)" if captioned else
+                  f"#figure({call}, alt: {alt}, kind: \"glance\", supplement: none, numbering: none)")
         source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
     if charts:
         source = (chart_library or library()) + "\n" + source

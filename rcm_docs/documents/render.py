@@ -9,6 +9,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -60,7 +61,7 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     )
     env.filters.update(number=fmt.number, money=fmt.money, money_short=fmt.money_short, percent=fmt.percent,
                        date=fmt.date, month=fmt.month, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short,
-                       count=fmt.count)
+                       count=fmt.count, short=fmt.short)
     env.globals["table_head"] = table_head
     env.filters["column"] = lambda header, align, width: (header, align, width)
     return env
@@ -86,12 +87,20 @@ def table_head(columns: list[tuple[str, str, int]]) -> str:
 # A chart is written in the Markdown as ![Title](../charts/<name>.png), so the Markdown twin shows it.
 # pandoc runs sandboxed (a narrative must not pull local files into a document), so it cannot read the
 # image itself: the line becomes a placeholder, and the chart goes in after pandoc (its PNG in the DOCX,
-# its Typst drawing, <name>.typ beside the PNG, in the PDF).
-_CHART = re.compile(r"^!\[([^\]\n]+)\]\((?:\.\./)+charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(?:\{[^}\n]*\})?$", re.M)
+# its Typst drawing, <name>.typ beside the PNG, in the PDF). `{.glance}` after it: a chart of the
+# at-a-glance page, which carries its own title and is neither captioned nor numbered.
+_CHART = re.compile(r"^!\[([^\]\n]+)\]\((?:\.\./)+charts/((?:[A-Za-z0-9_-]+/)?[A-Za-z0-9_-]+)\.png\)(\{[^}\n]*\})?$", re.M)
 
 
-def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[tuple[str, str, Path]]]:
-    """Chart lines -> placeholders; returns (markdown, [(placeholder, title, png path)])."""
+class Chart(NamedTuple):
+    token: str  # the placeholder paragraph pandoc sees
+    title: str
+    png: Path
+    captioned: bool
+
+
+def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[Chart]]:
+    """Chart lines -> placeholders; returns (markdown, charts in order)."""
     found = []
 
     def swap(m):
@@ -99,7 +108,7 @@ def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[tuple[str,
         if png is None or not png.is_file():
             return m.group(0)
         token = f"RCMCHART{len(found) + 1}X"
-        found.append((token, m.group(1), png))
+        found.append(Chart(token, m.group(1), png, ".glance" not in (m.group(3) or "")))
         return token
 
     return _CHART.sub(swap, md), found

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..common.files import normalise_zip
 from .pandoc import _pandoc
+from . import glance
+from .charts import DPI
 from .render import _chart_alt, _take_charts, timed
 
 
@@ -132,18 +134,30 @@ def _caption_label(paragraph, n: int, kind: str = "Table") -> None:
             paragraph._p.append(el)
 
 
-def _insert_chart(doc, paragraph, n: int, title: str, png: Path) -> None:
-    """The placeholder paragraph becomes the picture (with alt text), captioned 'Figure N: title' above it."""
+def _insert_chart(doc, paragraph, n: int | None, title: str, png: Path) -> None:
+    """The placeholder paragraph becomes the picture (with alt text), as wide as it was drawn, captioned
+    'Figure N: title' above it (n None: an at-a-glance chart, which carries its own title)."""
     from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    caption = paragraph.insert_paragraph_before(title, style=doc.styles["Image Caption"])
-    caption.paragraph_format.keep_with_next = True
-    _caption_label(caption, n, "Figure")
+    if n is not None:
+        caption = paragraph.insert_paragraph_before(title, style=doc.styles["Image Caption"])
+        caption.paragraph_format.keep_with_next = True
+        _caption_label(caption, n, "Figure")
     for run in list(paragraph.runs):
         run._r.getparent().remove(run._r)
-    picture = paragraph.add_run().add_picture(str(png), width=Cm(17))
+    picture = paragraph.add_run().add_picture(str(png), width=Cm(_png_width_cm(png)))
     picture._inline.find(qn("wp:docPr")).set("descr", _chart_alt(png) or title)
+
+
+def _png_width_cm(png: Path) -> float:
+    """The width a chart was drawn at (its PNG is 200 dpi), from the PNG header: 17 cm, or a column's."""
+    import struct
+
+    with open(png, "rb") as f:
+        head = f.read(24)
+    px = struct.unpack(">I", head[16:20])[0] if head[12:16] == b"IHDR" else 0
+    return min(17.0, px / DPI * 2.54) if px else 17.0
 
 
 def _toc(doc) -> None:
@@ -223,10 +237,12 @@ def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool 
             _caption_label(p, n)
     for table in doc.tables:
         _finish_table(doc, table)
-    tokens = {token: (i, title, png) for i, (token, title, png) in enumerate(charts or [], start=1)}
+    numbered = [c for c in charts or [] if c.captioned]
+    tokens = {c.token: ((numbered.index(c) + 1) if c.captioned else None, c.title, c.png) for c in charts or []}
     for p in list(doc.paragraphs):
         if p.text.strip() in tokens:
             _insert_chart(doc, p, *tokens[p.text.strip()])
+    glance.finish(doc)
     for p in list(doc.paragraphs):
         if p.text.strip() == LANDSCAPE:
             _landscape_from(doc, p)

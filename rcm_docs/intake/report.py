@@ -77,7 +77,29 @@ def summary_report(statuses: list[dict], pending: list[str], missing: list[str],
     for heading, items in (more or {}).items():
         if items:
             lines += [f"## {heading}", ""] + [f"- {_cell(i)}" for i in items] + [""]
-    return "\n".join(lines)
+    return "\n".join(lines + _areas_not_mapped(statuses))
+
+
+def _areas_not_mapped(statuses: list[dict]) -> list[str]:
+    """Admin1 names of accepted rows that match no point or boundary: left off the maps, so listed here."""
+    rows = [(c["country"], u) for c in statuses for u in c.get("unmapped", [])]
+    problems = [(c["country"], c["map_problem"]) for c in statuses if c.get("map_problem")]
+    lines = ["## Areas not on the maps", ""]
+    if not rows and not problems:
+        return lines + ["None: every area named in the submissions is on its country's map.", ""]
+    for country, why in problems:
+        lines += [f"- {_inline(country)}: the admin1 boundaries cannot be used, so its chapter is not built: "
+                  f"{_inline(why)}", ""]
+    if rows:
+        lines += ["Each area below is left off its country's map (the chapter's map names it). Correct the name in "
+                  "the submission, or give the area's `code` or `lon` and `lat` in `inputs/gazetteer.csv`.", "",
+                  "| Country | Area as written | File | Rows | Closest name on the map |", "|---|---|---|---|---|"]
+        for country, u in rows:
+            shown = ", ".join(str(r) for r in u["rows"][:10]) + (f" and {len(u['rows']) - 10} more" if len(u["rows"]) > 10 else "")
+            lines.append("| " + " | ".join([_cell(country), _code(u["admin1"]), _cell(u["file"]), _cell(shown),
+                                              _cell(u["suggestion"] or "none close")]) + " |")
+        lines.append("")
+    return lines
 
 
 HTML_PAGE = """<!DOCTYPE html>

@@ -126,10 +126,11 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         "population_sources": sorted(set(s for s in pop.get("source", pd.Series(dtype=str)) if s)),
         "indicators": indicator_figures(plan, rows, framework),
         "objectives": objective_figures(plan, rows),
-        "top_areas": targets_by_area(plan, rows),
+        "areas": targets_by_area(plan, rows, top=None),
         # Areas the IDP (HRP) response also covers, as plan.yaml's coordination names them: the HC/HCT pack.
         "idp_areas": targets_in_areas(plan, rows, plan.coordination.get(country, {}).get("idp_response_areas", [])),
     }
+    fig["top_areas"] = fig["areas"][:5]
     fig = _totals(plan, fig)
     mine = needs[needs["country"] == country] if needs is not None else None
     fig["needs"] = needs_figures(plan, mine, {s["code"]: s["targeted"] for s in fig["sectors"]}, fig["targeted"])
@@ -214,6 +215,7 @@ def regional_figures(plan: Plan, countries: list[dict]) -> dict:
         "indicators": _regional_indicators(plan, countries),
         "objectives": _regional_objectives(countries),
         "top_areas": [],
+        "areas": [],
     }
     fig = _totals(plan, fig)
     if all("needs" in c for c in countries):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import target_column
+from ..intake.contract import NATIONAL_AREAS, target_column
 from ..intake.framework import Framework
 from .figures import _money, _people, consolidate, consolidated_by
 
@@ -74,26 +74,26 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
     return {"strategic": strategic, "sectors": sectors}
 
 
-def _per_area(plan: Plan, rows: pd.DataFrame) -> pd.Series:
-    """People targeted per admin1 (highest sector figure in the area, per group), national rows left out."""
+def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int | None = 5) -> list[dict]:
+    """Where the response concentrates: people targeted per admin1 (highest sector figure in the area), largest
+    first; every area when top is None."""
     groups = [g.code for g in plan.population_groups]
     people = rows[counts_people(rows)] if not rows.empty else rows
     if people.empty:
-        return pd.Series(dtype=float)
+        return []
     cols = [target_column(g) for g in groups]
-    area = people["admin1"].str.strip()
+    written = people["admin1"].str.strip()
+    area = written.str.casefold()  # 'Turkana' and 'turkana ' are one area, as consolidate() counts them
     per = people.assign(_area=area).groupby(["sector", "_area"])[cols].max().groupby(level="_area").max().sum(axis=1)
-    return per.drop([a for a in per.index if a.casefold() in ("national", "nacional")], errors="ignore")
-
-
-def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int = 5) -> list[dict]:
-    """Where the response concentrates: people targeted per admin1 (highest sector figure in the area), largest first."""
-    per = _per_area(plan, rows).sort_values(ascending=False, kind="stable").head(top)
-    return [{"admin1": a, "targeted": _people(v)} for a, v in per.items()]
+    per = per.drop([a for a in per.index if a in NATIONAL_AREAS], errors="ignore")
+    per = per.sort_values(ascending=False, kind="stable")
+    per = per if top is None else per.head(top)
+    # Each area under the spelling most of its rows use (the first in order of the text on a tie).
+    spelling = written.groupby(area).agg(lambda s: sorted(s.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+    return [{"admin1": spelling[a], "targeted": _people(v)} for a, v in per.items()]
 
 
 def targets_in_areas(plan: Plan, rows: pd.DataFrame, areas: list[str]) -> list[dict]:
     """People targeted in each of the named areas, in the order given (0 where the plan targets no one there)."""
-    per = _per_area(plan, rows)
-    by_name = {str(a).casefold(): v for a, v in per.items()}
-    return [{"admin1": a, "targeted": _people(by_name.get(a.strip().casefold(), 0))} for a in areas]
+    by_name = {a["admin1"].casefold(): a["targeted"] for a in targets_by_area(plan, rows, top=None)}
+    return [{"admin1": a, "targeted": by_name.get(a.strip().casefold(), 0)} for a in areas]

@@ -32,7 +32,7 @@ COUNTRIES = PLAN.country_codes
 DOCS = COUNTRIES + ["regional"]
 _stray = stray_files(".", COUNTRIES)
 if _stray:
-    raise WorkflowError("Files under inputs/submissions would not be read:\n" + "\n".join(f"  - {s}" for s in _stray))
+    raise WorkflowError("Files under inputs/ would not be read:\n" + "\n".join(f"  - {s}" for s in _stray))
 TEMPLATE_DIRS = [str(d) for d in template_dirs(".", Path(workflow.basedir) / "templates")]
 # Every job reruns when rcm-docs' own code changes, not only when its inputs do (a params trigger).
 CODE = code_version()
@@ -111,6 +111,12 @@ def get_indicators(wildcards):
 
 def get_gazetteer(wildcards):
     return [p for p in ["inputs/gazetteer.csv"] if Path(p).is_file()]
+
+
+def get_places(wildcards):
+    """What places a document's areas on its map: the gazetteer and the country's admin1 boundaries."""
+    doc = getattr(wildcards, "doc", None) or getattr(wildcards, "country", None)
+    return [p for p in ["inputs/gazetteer.csv", f"inputs/boundaries/{doc}.geojson"] if Path(p).is_file()]
 
 
 def get_framework(wildcards):

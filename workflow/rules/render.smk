@@ -13,6 +13,7 @@ rule render_rrp:
         typst=get_template("rrp.typ"),
         chart=get_template("chart.typ"),
         reference=get_template("reference.docx"),
+        places=get_places,
     output:
         md="build/rrp/{doc}.md",
         docx="build/rrp/{doc}.docx",

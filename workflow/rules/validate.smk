@@ -8,6 +8,7 @@ rule validate_submissions:
         plan="inputs/plan.yaml",
         partners="inputs/partners.csv",
         framework=get_framework,
+        places=get_places,
     output:
         rows="build/data/{country}.rows.csv",
         status="build/data/{country}.status.json",
