@@ -202,7 +202,22 @@ def narratives(root, plan: Plan, doc: str) -> Mapping:
         "sectors": lambda: _WhenUsed({s: read(s, 2) for s in plan.sector_codes}),
         "sector_paths": lambda: {s: narrative_path(doc, s) for s in plan.sector_codes},
         "cross_cutting": lambda: _cross_cutting(root, doc),
+        # the regional plan's country summaries: each country overview's first paragraph
+        "country_overviews": lambda: _WhenUsed({c: (lambda c=c: first_paragraph(_narrative(root, c, "overview", 1)))
+                                                for c in plan.country_codes}),
     })
+
+
+_NOT_PROSE = re.compile(r"\s{0,3}(?:#|\||>|[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|:::|<|\[\^|!\[|\* \* \*)")
+
+
+def first_paragraph(markdown: str | None) -> str | None:
+    """The first paragraph of prose in a narrative (no heading, list, table, quote, code or picture),
+    its footnote marks left out (their notes stay with the full text): what a summary quotes."""
+    for block in re.split(r"\n[ \t]*\n", markdown or ""):
+        if block.strip() and not _NOT_PROSE.match(block):
+            return _NOTE.sub("", block.strip()) + "\n"
+    return None
 
 
 def highlights(root, plan: Plan, doc: str, period: str) -> dict:
