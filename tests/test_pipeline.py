@@ -84,8 +84,11 @@ def test_missing_narratives_show_a_visible_pending_note_and_are_listed(built):
     # A placeholder for reviewers names the section and who writes it, never a file path.
     assert "**Text to come:** the situation overview, from the coordination team." in md
     assert "inputs/" not in md
+    regional = (built / "build/rrp/regional.md").read_text()
+    assert "**Text to come:** the regional Education strategy, from the regional sector lead." in regional
+    assert "inputs/" not in regional
     summary = (built / "build/reports/summary.md").read_text()
-    assert "`inputs/narratives/UGA/overview.md`" in summary
+    assert "`inputs/narratives/UGA/overview.md`" in summary and "`inputs/narratives/regional/EDU.md`" in summary
     assert "Uganda: Education" in summary  # no submission for that sector
 
 
@@ -205,12 +208,8 @@ def test_submission_in_an_unknown_country_folder_fails_before_any_job(tmp_path):
     assert "folder 'TZA' is not a country of the plan" in result.stdout + result.stderr
 
 
-def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
-    from conftest import ROOT
-
-    ws = tmp_path / "example"
-    shutil.copytree(ROOT / "inputs", ws / "inputs")
-    assert snakemake(ws).returncode == 0
+def test_the_shipped_example_plan_builds_and_reconciles(example_built):
+    ws = example_built
     merged = pd.read_csv(ws / "build/plan/plan_rows.csv")
     regional = json.loads((ws / "build/figures/regional.json").read_text())
     assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)

@@ -236,6 +236,6 @@ def _pending(root, doc: str, section: str) -> bool:
 def pending_narratives(root, plan: Plan) -> list[str]:
     out = []
     for doc in plan.country_codes + ["regional"]:
-        sections = ["overview"] + (plan.sector_codes if doc != "regional" else [])
+        sections = ["overview"] + plan.sector_codes  # the regional plan's: its sector strategies
         out += [narrative_path(doc, s) for s in sections if _pending(root, doc, s)]
     return out
