@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from ..common import fmt
+from ..intake.narratives import starts_with_prose
 
 _times = threading.local()
 
@@ -61,6 +62,7 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters.update(number=fmt.number, money=fmt.money, money_short=fmt.money_short, percent=fmt.percent,
                        date=fmt.date, month=fmt.month, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short)
     env.globals["table_head"] = table_head
+    env.tests["prose"] = starts_with_prose  # `text is prose`: a line above it can join its first paragraph
     env.filters["column"] = lambda header, align, width: (header, align, width)
     return env
 

@@ -73,6 +73,8 @@ def _table_text_style(doc, wide: bool) -> str:
     if doc.styles.element.get_by_name("Compact") is not None:
         style.base_style = doc.styles["Compact"]
     style.font.size = Pt(7 if wide else 9)
+    # Rows as tight as the PDF's: the body text's spacing after each paragraph doubled every row's height.
+    style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(1)
     return style.style_id
 
 
@@ -280,6 +282,7 @@ def _draft_cover(doc, draft: str) -> None:
     if title is None:
         return
     label = title.insert_paragraph_before()
+    label.alignment = title.alignment if title.alignment is not None else title.style.paragraph_format.alignment
     _draft_run(label, draft)
     label.runs[0].font.size = Pt(14)
     label.paragraph_format.keep_with_next = True

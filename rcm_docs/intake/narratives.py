@@ -208,15 +208,28 @@ def narratives(root, plan: Plan, doc: str) -> Mapping:
     })
 
 
-_NOT_PROSE = re.compile(r"\s{0,3}(?:#|\||>|[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|:::|<|\[\^|!\[|\* \* \*)")
+_NOT_PROSE = re.compile(r"(?: {4}|\t| {0,3}(?:#|\||>|[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|:::|<|\[\^|!\[|\* \* \*|\+-))")
+_UNDERLINE = re.compile(r"[ \t|:+=-]*[=-][ \t|:+=-]*")  # a setext heading's or a table's second line
+
+
+def _prose(block: str) -> bool:
+    """A block of Markdown that is a plain paragraph: no heading, list, table, quote, code or picture."""
+    lines = block.strip("\n").split("\n")
+    return bool(block.strip()) and not _NOT_PROSE.match(lines[0]) and not (
+        len(lines) > 1 and _UNDERLINE.fullmatch(lines[1]))
+
+
+def starts_with_prose(markdown: str | None) -> bool:
+    """The narrative opens with a paragraph (a line placed above it may join it, so the two stay together)."""
+    return _prose(re.split(r"\n[ \t]*\n", (markdown or "").strip("\n"), maxsplit=1)[0])
 
 
 def first_paragraph(markdown: str | None) -> str | None:
-    """The first paragraph of prose in a narrative (no heading, list, table, quote, code or picture),
-    its footnote marks left out (their notes stay with the full text): what a summary quotes."""
+    """The first paragraph of prose in a narrative, its footnote marks left out (their notes stay with
+    the full text): what a summary quotes."""
     for block in re.split(r"\n[ \t]*\n", markdown or ""):
-        if block.strip() and not _NOT_PROSE.match(block):
-            return _NOTE.sub("", block.strip()) + "\n"
+        if _prose(block):
+            return _NOTE.sub("", block.strip("\n")) + "\n"
     return None
 
 
