@@ -1,5 +1,7 @@
 """No page of the example's PDFs but the last holds only a line or two: headings stay with what follows,
 tables with their captions, and a table too tall for what is left of a page does not leave it empty."""
+import re
+
 import pymupdf
 import pytest
 
@@ -35,3 +37,13 @@ def test_no_page_but_the_last_is_under_a_quarter_full(example_built):
             if fill < 0.25:
                 short.append(f"{path.relative_to(example_built / 'build')} page {page.number + 1}: {fill:.0%}")
     assert not short, "\n".join(short)
+
+
+def test_every_heading_of_the_markdown_is_a_heading_in_the_pdf(example_built):
+    """A heading glued to the line above it (a template's trimmed newline) prints as text, out of the contents."""
+    for name in ("rrp/COL", "rrp/regional", "sitreps/2026-06/COL", "packs/donors/regional"):
+        md = (example_built / "build" / f"{name}.md").read_text(encoding="utf-8")
+        headings = [line.lstrip("#").strip() for line in md.splitlines() if re.match(r"#{1,3} ", line)]
+        outline = [title.split(" ", 1)[1] if title[0].isdigit() else title
+                   for _, title, _ in pymupdf.open(example_built / "build" / f"{name}.pdf").get_toc()]
+        assert outline == headings, name

@@ -289,6 +289,34 @@ def _draft_cover(doc, draft: str) -> None:
 
 
 LANDSCAPE = "RCMLANDSCAPE"  # a paragraph of its own in the Markdown: the rest of the document is landscape
+# A paragraph of its own: what follows, up to the landscape part (or the end), is kept on one page if it
+# fits (rrp.typ's keep-together, Word's keep-with-next), so the page before the landscape annexes never
+# holds only the last few lines of a section.
+KEEP = "RCMKEEP"
+
+
+def _keep_together(marker) -> None:
+    """Keep-with-next on every paragraph (table rows included) from the marker to the landscape marker
+    or the end of the document, but the last; the marker paragraph goes."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraphs, el = [], marker._p.getnext()
+    while el is not None and el.tag in (qn("w:p"), qn("w:tbl")):
+        if el.tag == qn("w:p") and "".join(t.text or "" for t in el.iter(qn("w:t"))).strip() == LANDSCAPE:
+            break
+        paragraphs += [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
+        el = el.getnext()
+    for p in paragraphs[:-1]:
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = OxmlElement("w:pPr")
+            p.insert(0, p_pr)
+        if p_pr.find(qn("w:keepNext")) is None:
+            style = p_pr.find(qn("w:pStyle"))
+            keep = OxmlElement("w:keepNext")
+            (style.addnext(keep) if style is not None else p_pr.insert(0, keep))
+    marker._p.getparent().remove(marker._p)
 
 
 def _landscape_from(doc, marker) -> None:
@@ -333,6 +361,9 @@ def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool 
         if p.text.strip() in tokens:
             _insert_chart(doc, p, *tokens[p.text.strip()])
     headings = _number_headings(doc)
+    for p in list(doc.paragraphs):
+        if p.text.strip() == KEEP:
+            _keep_together(p)
     for p in list(doc.paragraphs):
         if p.text.strip() == LANDSCAPE:
             _landscape_from(doc, p)
