@@ -208,7 +208,11 @@ def _number_headings(doc) -> list:
     numbering = doc.part.numbering_part.element
     abstract_id = 1 + max((int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))), default=0)
     num_id = 1 + max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0)
-    styles = [doc.styles[f"Heading {level}"] for level in range(1, NUMBERED_LEVELS + 1)]
+    styles = []
+    for level in range(1, NUMBERED_LEVELS + 1):  # a workspace's reference.docx may define fewer
+        if f"Heading {level}" not in doc.styles:
+            break
+        styles.append(doc.styles[f"Heading {level}"])
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="{sid}"/>'
         f'<w:suff w:val="space"/><w:lvlText w:val="{".".join(f"%{k}" for k in range(1, i + 2))}"/>'
@@ -224,7 +228,7 @@ def _number_headings(doc) -> list:
         num_pr.get_or_add_ilvl().val = i
         num_pr.get_or_add_numId().val = num_id
 
-    headings, counters = [], [0] * NUMBERED_LEVELS
+    headings, counters = [], [0] * len(styles)
     for p in doc.paragraphs:
         name = p.style.name if p.style is not None else ""
         if not name.startswith("Heading ") or not name[8:].isdigit():
@@ -238,11 +242,11 @@ def _number_headings(doc) -> list:
             if len(runs) > 1 and runs[1].find(qn("w:tab")) is not None and runs[1].find(qn("w:t")) is None:
                 p._p.remove(runs[1])
         number = None
-        if level <= NUMBERED_LEVELS and numbered:
+        if level <= len(styles) and numbered:
             counters[level - 1] += 1
-            counters[level:] = [0] * (NUMBERED_LEVELS - level)
+            counters[level:] = [0] * (len(styles) - level)
             number = ".".join(str(c) for c in counters[:level])
-        elif level <= NUMBERED_LEVELS:
+        elif level <= len(styles):
             p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0  # out of the list
         headings.append((p, level, number))
     return headings
