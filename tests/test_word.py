@@ -141,6 +141,19 @@ def test_a_document_without_italics_carries_no_italic_face(tmp_path):
     assert set(embedded_fonts(tmp_path / "k.docx")) == {"Lato/embedRegular", "Lato/embedBold"}
 
 
+def test_embedding_twice_keeps_one_copy_of_each_face(chapter, tmp_path):
+    from rcm_docs.common.files import normalise_zip
+
+    again = tmp_path / "again.docx"
+    again.write_bytes(chapter.read_bytes())
+    normalise_zip(again, 0, edit=docx_fonts.embed({"Lato": {(False, False), (True, False), (False, True)}}))
+    with zipfile.ZipFile(again) as z:
+        names = z.namelist()
+    assert len(names) == len(set(names)) and sorted(n for n in names if n.startswith("word/fonts/")) == [
+        "word/fonts/font1.odttf", "word/fonts/font2.odttf", "word/fonts/font3.odttf"]
+    assert set(embedded_fonts(again)) == set(embedded_fonts(chapter))
+
+
 def test_embedded_fonts_keep_the_docx_byte_identical(tmp_path):
     for name in ("a.docx", "b.docx"):
         markdown_to_docx(CHAPTER, tmp_path / name, REFERENCE_DOCX, "h", 0, toc=True)

@@ -135,9 +135,10 @@ def embed(used: dict[str, set[tuple[bool, bool]]]):
         parts["word/_rels/fontTable.xml.rels"] = _font_rels(fonts)
         parts["word/settings.xml"] = _settings(parts["word/settings.xml"])
         parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"])
-        out = [(n, parts[n]) for n, _ in entries]
+        added = {name: data for *_, name, data in fonts}  # a document embedded twice keeps one copy
+        out = [(n, parts[n]) for n, _ in entries if n not in added]
         out += [(n, parts[n]) for n in ("word/_rels/fontTable.xml.rels",) if n not in dict(entries)]
-        return out + [(name, data) for *_, name, data in fonts]
+        return out + list(added.items())
 
     return edit
 
