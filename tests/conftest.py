@@ -71,3 +71,13 @@ def built(tmp_path_factory):
     result = snakemake(ws)
     assert result.returncode == 0, result.stderr[-3000:]
     return ws
+
+
+@pytest.fixture(scope="session")
+def example_built(tmp_path_factory):
+    """The shipped example plan (inputs/), built once for the tests that read its documents."""
+    ws = tmp_path_factory.mktemp("example") / "example"
+    shutil.copytree(ROOT / "inputs", ws / "inputs")
+    result = snakemake(ws)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return ws

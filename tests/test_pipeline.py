@@ -31,12 +31,41 @@ def test_chapter_totals_equal_the_sum_of_the_submissions(built):
 
 
 def test_regional_plan_reconciles_with_country_chapters(built):
-    by_country = table_with_caption(built / "build/rrp/regional.docx", "Requirements by country")
-    assert by_country[1][:4] == ["Kenya", "3", "17,500", "1,295,000"]
-    assert by_country[2][:4] == ["Uganda", "2", "32,000", "480,000"]
-    assert by_country[-1][:4] == ["Total", "4", "49,500", "1,775,000"]
+    rows = table_with_caption(built / "build/rrp/regional.docx", "Needs and requirements by country")
+    assert rows[0] == ["Country", "People in need", "People targeted", "Coverage", "Partners", "Requirements (USD)", "Share"]
+    by_country = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    columns = ("Partners", "People targeted", "Requirements (USD)", "Share")
+    assert [by_country["Kenya"][c] for c in columns] == ["3", "17,500", "1,295,000", "73.0%"]
+    assert [by_country["Uganda"][c] for c in columns] == ["2", "32,000", "480,000", "27.0%"]
+    # Partners working in both countries count once; people and money add up.
+    assert [by_country["Total"][c] for c in columns] == ["4", "49,500", "1,775,000", "100.0%"]
+    assert by_country["Kenya"]["People in need"] == "not provided"  # the fixture has no needs.csv
     assert requirements_tile(built / "build/rrp/regional.docx") == "1.8 million"  # USD 1,775,000
     assert requirements_tile(built / "build/rrp/KEN.docx") == "1.3 million"  # USD 1,295,000
+
+
+def test_regional_plan_gives_needs_by_country_and_each_countrys_summary(tmp_path):
+    ws = copy_fixture(tmp_path / "ws")
+    (ws / "inputs/needs.csv").write_text(
+        "country,sector,population_group,admin1,people_in_need,source,as_of\n"
+        "KEN,intersectoral,refugees,,40000,Needs assessment,2026-02-01\n"
+        "KEN,intersectoral,host_community,,10000,Needs assessment,2026-02-01\n"
+        "UGA,intersectoral,refugees,,64000,Needs assessment,2026-02-01\n")
+    assert snakemake(ws).returncode == 0
+    rows = table_with_caption(ws / "build/rrp/regional.docx", "Needs and requirements by country")
+    by_country = {r[0]: r[1:5] for r in rows[1:]}
+    # PiN as given; coverage = targeted / PiN: 17,500 / 50,000, 32,000 / 64,000, 49,500 / 114,000.
+    assert by_country == {"Kenya": ["50,000", "17,500", "35%", "3"], "Uganda": ["64,000", "32,000", "50%", "2"],
+                          "Total": ["114,000", "49,500", "43%", "4"]}
+    md = (ws / "build/rrp/regional.md").read_text()
+    summaries = md[md.index("# Country summaries"):md.index("# Sources and method")]
+    kenya = summaries[summaries.index("## Kenya"):summaries.index("## Uganda")]
+    assert ("**People in need:** 50,000 · **People targeted:** 17,500 · **Requirements:** USD 1.3 million · "
+            "**Appealing partners:** 3") in kenya
+    overview = (ws / "inputs/narratives/KEN/overview.md").read_text().strip().split("\n\n")[0]
+    assert overview.strip() in kenya  # the first paragraph of Kenya's overview, as written
+    uganda = summaries[summaries.index("## Uganda"):]
+    assert "**Text to come:** the situation overview of Uganda, from the coordination team in Uganda." in uganda
 
 
 def test_pdf_carries_the_same_totals_with_header_and_page_numbers(built):
@@ -53,8 +82,11 @@ def test_missing_narratives_show_a_visible_pending_note_and_are_listed(built):
     # A placeholder for reviewers names the section and who writes it, never a file path.
     assert "**Text to come:** the situation overview, from the coordination team." in md
     assert "inputs/" not in md
+    regional = (built / "build/rrp/regional.md").read_text()
+    assert "**Text to come:** the regional Education strategy, from the regional sector lead." in regional
+    assert "inputs/" not in regional
     summary = (built / "build/reports/summary.md").read_text()
-    assert "`inputs/narratives/UGA/overview.md`" in summary
+    assert "`inputs/narratives/UGA/overview.md`" in summary and "`inputs/narratives/regional/EDU.md`" in summary
     assert "Uganda: Education" in summary  # no submission for that sector
 
 
@@ -96,6 +128,23 @@ def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(
     assert not list((ws / "build").rglob(".*.tmp"))
 
 
+def pdf_headers(path) -> list[str]:
+    """The text in each page's header band (above the 2.4 cm top margin), landscape pages included."""
+    return [page.get_text(clip=pymupdf.Rect(0, 0, page.rect.width, 68)).replace("\n", " ")
+            for page in pymupdf.open(path)]
+
+
+def docx_draft_marks(path) -> tuple[list[str], str]:
+    """Every header a page can show (first-page ones where the section has them), and the cover's first line."""
+    d = docx.Document(str(path))
+    headers = []
+    for s in d.sections:
+        headers.append(s.header.paragraphs[0].text)
+        if s.different_first_page_header_footer:
+            headers.append(s.first_page_header.paragraphs[0].text)
+    return headers, d.paragraphs[0].text
+
+
 def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     (ws / "inputs/submissions/UGA/PRO.csv").write_text("organisation,budget_usd\nUNHCR,x\n")
@@ -104,6 +153,26 @@ def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
     assert "INCOMPLETE DRAFT" in text and "inputs/submissions/UGA/PRO.csv" in text
     sectors = table_with_caption(ws / "build/rrp/regional.docx", "People targeted and requirements by sector")
     assert sectors[-1][3] == "1,295,000" and requirements_tile(ws / "build/rrp/regional.docx") == "1.3 million"
+    # Every document made from Uganda's figures, of every kind, says so on its cover and on every page.
+    drafts = [p for kind in ("rrp", "keypoints", "sitreps", "packs") for p in (ws / "build" / kind).rglob("*.pdf")
+              if p.stem in ("UGA", "regional")]
+    assert {p.relative_to(ws / "build").parts[0] for p in drafts} == {"rrp", "keypoints", "sitreps", "packs"}
+    for pdf in drafts:
+        headers = pdf_headers(pdf)
+        assert all("DRAFT / INCOMPLETE" in h for h in headers), (pdf, headers)
+        assert "DRAFT / INCOMPLETE" in pymupdf.open(pdf)[0].get_text(clip=pymupdf.Rect(0, 68, 600, 260))  # the cover
+        headers, cover = docx_draft_marks(pdf.with_suffix(".docx"))
+        assert cover == "DRAFT / INCOMPLETE" and all(h.startswith("DRAFT / INCOMPLETE") for h in headers), (pdf, headers)
+    # Kenya's own documents do not depend on the rejected file: no mark.
+    assert not any("DRAFT" in h for h in pdf_headers(ws / "build/rrp/KEN.pdf"))
+    assert not any("DRAFT" in h for h in docx_draft_marks(ws / "build/rrp/KEN.docx")[0])
+    # The sector whose file was rejected says so, not that nothing was received.
+    uga = (ws / "build/rrp/UGA.md").read_text()
+    protection = uga[uga.index("## Protection"):uga.index("## Education")]
+    assert ("**Submission rejected:** the Protection submission was rejected at validation and is not counted in "
+            "this draft.") in protection and "No submission has been received" not in protection
+    regional = (ws / "build/rrp/regional.md").read_text()
+    assert "the Protection submission from Uganda was rejected at validation" in regional
 
 
 def test_new_submission_dropped_in_is_picked_up_and_only_its_country_reruns(built, tmp_path):
@@ -137,12 +206,8 @@ def test_submission_in_an_unknown_country_folder_fails_before_any_job(tmp_path):
     assert "folder 'TZA' is not a country of the plan" in result.stdout + result.stderr
 
 
-def test_the_shipped_example_plan_builds_and_reconciles(tmp_path):
-    from conftest import ROOT
-
-    ws = tmp_path / "example"
-    shutil.copytree(ROOT / "inputs", ws / "inputs")
-    assert snakemake(ws).returncode == 0
+def test_the_shipped_example_plan_builds_and_reconciles(example_built):
+    ws = example_built
     merged = pd.read_csv(ws / "build/plan/plan_rows.csv")
     regional = json.loads((ws / "build/figures/regional.json").read_text())
     assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)

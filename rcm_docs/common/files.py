@@ -17,8 +17,9 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def normalise_zip(path: str | Path, epoch: int) -> None:
-    """Rewrite a zip (DOCX/XLSX) with fixed entry timestamps so equal inputs give equal bytes."""
+def normalise_zip(path: str | Path, epoch: int, edit=None) -> None:
+    """Rewrite a zip (DOCX/XLSX) with fixed entry timestamps so equal inputs give equal bytes. `edit`, if
+    given, takes and returns the [(name, bytes)] entries: parts added or changed in the same rewrite."""
     import datetime as dt
 
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
@@ -28,6 +29,8 @@ def normalise_zip(path: str | Path, epoch: int) -> None:
     # Writers stamp the save time into the core properties; the plan's date replaces it.
     entries = [(n, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + iso + rb"\g<2>", d))
                if n == "docProps/core.xml" else (n, d) for n, d in entries]
+    if edit is not None:
+        entries = edit(entries)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in entries:

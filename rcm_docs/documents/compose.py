@@ -2,7 +2,7 @@
 and PDF (and a pack's XLSX annex)."""
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..common.files import atomic_write_text
 from ..common.fmt import date
@@ -14,6 +14,9 @@ from .messages import key_messages
 from .pdf import markdown_to_pdf
 from .render import environment, render_markdown, timed
 from .word import markdown_to_docx
+
+# On the cover and in every page's header of a document built with rejected files (allow_incomplete).
+DRAFT_LABEL = "DRAFT / INCOMPLETE"
 
 DOCUMENT_KINDS = {
     # kind: (template, title of a country's document, title of the regional one)
@@ -50,7 +53,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
-               "narratives": narratives, "incomplete": incomplete,
+               "narratives": narratives, "incomplete": incomplete, "rejected": rejected_sectors(plan, incomplete),
                "funding": funding, "sitrep": sitrep, "audience": aud,
                "highlights": highlights,
                "key_messages": key_messages(plan, fig, funding, narratives["key_messages"])
@@ -63,11 +66,26 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
             pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
     long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
+    draft = DRAFT_LABEL if incomplete else ""
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
-                     toc=long_document)
+                     toc=long_document, draft=draft)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
                     {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
+                     **({"draft": draft} if draft else {}),
                      "as-of": date(sitrep["period_end"] if kind == "sitrep"
                                    else (funding or {}).get("as_of") or plan.as_of if kind == "funding" else plan.as_of),
                      "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
                     plan.epoch, charts_root, chart_library)
+
+
+def rejected_sectors(plan: Plan, incomplete: list[str]) -> dict[str, list[str]]:
+    """{sector code: [country names]} of the sector submissions a draft was built without
+    (inputs/submissions/<ISO3>/<SECTOR>.<ext>), so their sector pages say so."""
+    codes = {s.code for s in plan.sectors}
+    out: dict[str, list[str]] = {}
+    for name in incomplete:
+        path = PurePosixPath(name)
+        if len(path.parts) >= 3 and path.parts[-3] == "submissions" and path.parts[-2] in plan.country_codes \
+                and path.stem in codes:
+            out.setdefault(path.stem, []).append(plan.country_name(path.parts[-2]))
+    return out

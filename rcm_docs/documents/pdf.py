@@ -5,7 +5,7 @@ import os
 import re
 from pathlib import Path
 
-from .word import LANDSCAPE
+from .word import KEEP, LANDSCAPE
 from .pandoc import _pandoc
 from .render import RenderError, _chart_alt, _take_charts, timed
 
@@ -39,6 +39,7 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
         source = re.sub(rf"(?m)^{token}$", lambda _: figure, source)
     if charts:
         source = (chart_library or library()) + "\n" + source
+    source = _keep_together(source)
     # The rest of the document in landscape: a new page with the same header and footer.
     source = re.sub(rf"(?m)^{LANDSCAPE}$", "#set page(flipped: true)", source)
     out = Path(out)
@@ -53,3 +54,16 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no half-made file behind
+
+
+def _keep_together(source: str) -> str:
+    """From the KEEP marker to the landscape marker (or the end): an argument of the template's
+    keep-together, which holds it on one page when it fits. A template without one just drops the marker."""
+    keep = re.search(rf"(?m)^{KEEP}$", source)
+    if keep is None:
+        return source
+    if "#let keep-together" not in source:
+        return source[:keep.start()] + source[keep.end():]
+    end = re.search(rf"(?m)^{LANDSCAPE}$", source[keep.end():])
+    close = keep.end() + end.start() if end else len(source)
+    return source[:keep.start()] + "#keep-together[" + source[keep.end():close] + "]\n" + source[close:]

@@ -62,6 +62,11 @@ def _defaults(doc) -> None:
     for old in rpr.findall(qn("w:color")):
         rpr.remove(old)
     rpr.append(parse_xml(f'<w:color {nsdecls("w")} w:val="{DARK}"/>'))
+    fonts = rpr.find(qn("w:rFonts"))  # text in no style of ours (a drafter's new style) is Lato too
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
 
 
 def build(path: str | Path) -> None:
@@ -83,8 +88,9 @@ def build(path: str | Path) -> None:
                               ("Heading 2", 13, NAVY), ("Heading 3", 11, NAVY), ("Heading 4", 10, NAVY)):
         _set_font(doc.styles[name], size=size, color=color, bold=name not in ("Subtitle",))
     _set_font(doc.styles["Date"], size=10, color=GREY)
-    _set_font(doc.styles["Table Caption"], size=9, color=NAVY, bold=True)
-    _set_font(doc.styles["Image Caption"], size=9, color=NAVY, bold=True)
+    for name in ("Table Caption", "Image Caption"):  # bold and upright, as in the PDF
+        _set_font(doc.styles[name], size=9, color=NAVY, bold=True)
+        doc.styles[name].font.italic = False
     doc.styles["Table Caption"].paragraph_format.keep_with_next = True
     from docx.enum.style import WD_STYLE_TYPE
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import jinja2
 
 from ..common import fmt
+from ..intake.narratives import starts_with_prose
 
 _times = threading.local()
 
@@ -63,6 +64,7 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
                        date=fmt.date, month=fmt.month, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short,
                        count=fmt.count, short=fmt.short)
     env.globals["table_head"] = table_head
+    env.tests["prose"] = starts_with_prose  # `text is prose`: a line above it can join its first paragraph
     env.filters["column"] = lambda header, align, width: (header, align, width)
     return env
 

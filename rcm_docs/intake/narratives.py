@@ -211,7 +211,35 @@ def narratives(root, plan: Plan, doc: str) -> Mapping:
         "sectors": lambda: _WhenUsed({s: read(s, 2) for s in plan.sector_codes}),
         "sector_paths": lambda: {s: narrative_path(doc, s) for s in plan.sector_codes},
         "cross_cutting": lambda: _cross_cutting(root, doc),
+        # the regional plan's country summaries: each country overview's first paragraph
+        "country_overviews": lambda: _WhenUsed({c: (lambda c=c: first_paragraph(_narrative(root, c, "overview", 1)))
+                                                for c in plan.country_codes}),
     })
+
+
+_NOT_PROSE = re.compile(r"(?: {4}|\t| {0,3}(?:#|\||>|[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|:::|<|\[\^|!\[|\* \* \*|\+-))")
+_UNDERLINE = re.compile(r"[ \t|:+=-]*[=-][ \t|:+=-]*")  # a setext heading's or a table's second line
+
+
+def _prose(block: str) -> bool:
+    """A block of Markdown that is a plain paragraph: no heading, list, table, quote, code or picture."""
+    lines = block.strip("\n").split("\n")
+    return bool(block.strip()) and not _NOT_PROSE.match(lines[0]) and not (
+        len(lines) > 1 and _UNDERLINE.fullmatch(lines[1]))
+
+
+def starts_with_prose(markdown: str | None) -> bool:
+    """The narrative opens with a paragraph (a line placed above it may join it, so the two stay together)."""
+    return _prose(re.split(r"\n[ \t]*\n", (markdown or "").strip("\n"), maxsplit=1)[0])
+
+
+def first_paragraph(markdown: str | None) -> str | None:
+    """The first paragraph of prose in a narrative, its footnote marks left out (their notes stay with
+    the full text): what a summary quotes."""
+    for block in re.split(r"\n[ \t]*\n", markdown or ""):
+        if _prose(block):
+            return _NOTE.sub("", block.strip("\n")) + "\n"
+    return None
 
 
 def highlights(root, plan: Plan, doc: str, period: str) -> dict:
@@ -230,6 +258,6 @@ def _pending(root, doc: str, section: str) -> bool:
 def pending_narratives(root, plan: Plan) -> list[str]:
     out = []
     for doc in plan.country_codes + ["regional"]:
-        sections = ["overview"] + (plan.sector_codes if doc != "regional" else [])
+        sections = ["overview"] + plan.sector_codes  # the regional plan's: its sector strategies
         out += [narrative_path(doc, s) for s in sections if _pending(root, doc, s)]
     return out

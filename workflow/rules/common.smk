@@ -134,7 +134,10 @@ def get_template(name):
 
 def get_narratives(wildcards):
     sections = ["overview", "key_messages"] + PLAN.sector_codes + list(CROSS_CUTTING)
-    return [p for p in (narrative_path(wildcards.doc, s) for s in sections) if Path(p).is_file()]
+    paths = [narrative_path(wildcards.doc, s) for s in sections]
+    if wildcards.doc == "regional":  # its country summaries quote each country's overview
+        paths += [narrative_path(c, "overview") for c in PLAN.country_codes]
+    return [p for p in paths if Path(p).is_file()]
 
 
 def get_all_narratives(wildcards):
