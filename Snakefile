@@ -15,6 +15,7 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/preparedness.smk"
 include: "workflow/rules/review.smk"
 
 

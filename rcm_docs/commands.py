@@ -230,7 +230,7 @@ def template(workspace: str, country: str, sector: str, output: str) -> str:
         raise UsageError(f"--sector {sector}: not a sector of the plan ({', '.join(plan.sector_codes)})")
     if not output.lower().endswith(".xlsx"):
         raise UsageError(f"-o {output}: the template is an Excel workbook; name it .xlsx")
-    gazetteer = read_gazetteer(ws / "inputs" / "gazetteer.csv", plan.country_codes)
+    gazetteer = read_gazetteer(ws / "inputs" / "gazetteer.csv", plan.all_country_codes)
     areas = sorted(set(gazetteer[country].values())) if gazetteer else None
     write_template(plan, read_partners(ws / "inputs" / "partners.csv"), country, sector_code, output, areas, plan.epoch)
     return (f"Wrote {output}: fill in the Submission sheet, check it with `rcm-docs validate {output} "

@@ -25,7 +25,7 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
                                  [g.code for g in plan.population_groups])
     rows = read_rows_csv(rows_csv)
     inputs = Path(root) / "inputs"
-    needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.country_codes))
+    needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.all_country_codes))
     fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])),
                   local_actors(plan, partners), needs, read_indicators(inputs / "indicators.csv", plan))
     fig["coordination"] = coordination_figures(plan, country, read_coordination(inputs / "coordination.csv", plan))

@@ -188,8 +188,13 @@ def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
 def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str) -> dict:
     """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
-            else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
+    if kind in ("contingency", "preparedness"):
+        from .prepcharts import preparedness_charts
+
+        made = preparedness_charts(plan, fig, folder, kind, chart_library)
+    else:
+        made = (sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library) if kind == "sitrep"
+                else charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library))
     for chart in made.values():
         atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
     return made

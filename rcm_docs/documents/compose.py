@@ -20,7 +20,15 @@ DOCUMENT_KINDS = {
     "keypoints": ("keypoints.md.j2", "{name}: key points", "{short}: key points"),
     "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
     "pack": ("pack.md.j2", "{name}: information for the {audience}", "{short}: information for the {audience}"),
+    "contingency": ("contingency.md.j2", "{name}: inter-agency contingency plan", "{short}: contingency plans"),
+    "preparedness": ("preparedness.md.j2", "{name}: preparedness dashboard", "{short}: preparedness dashboard"),
 }
+# Kinds whose documents sit two folders down (build/sitreps/<period>/, build/preparedness/<kind>/), and their
+# charts' folder under build/charts/.
+NESTED = {"sitrep": lambda doc, sitrep: f"sitreps-{sitrep['period']}-{doc}",
+          "contingency": lambda doc, _: f"contingency-{doc}", "preparedness": lambda doc, _: f"preparedness-{doc}"}
+CHARTED = ("rrp", "sitrep", "contingency")
+LONG = ("rrp", "contingency")  # documents with a contents page
 
 
 def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, sitrep: dict | None, audience: str | None,
@@ -34,13 +42,13 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
                                                                  audience=aud["name"] if aud else "")
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
                         | set((sitrep or {}).get("incomplete", [])))
-    build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
+    build = Path(out_md).parents[2] if kind in NESTED else Path(out_md).parent.parent
     charts_root = build / "charts"
-    folder = f"sitreps-{sitrep['period']}-{doc}" if kind == "sitrep" else doc
-    chart_library = find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep") else None
+    folder = NESTED[kind](doc, sitrep) if kind in NESTED else doc
+    chart_library = find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in CHARTED else None
     with timed("charts"):
         charts = document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library) if chart_library else {}
-    up = "../../" if kind == "sitrep" else "../"
+    up = "../../" if kind in NESTED else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
@@ -54,7 +62,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
         with timed("xlsx annex"):
             pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
-    long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
+    long_document = kind in LONG  # chapters get a contents page; one- and two-page products do not
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
                      toc=long_document)
     markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),

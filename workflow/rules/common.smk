@@ -123,6 +123,7 @@ def get_documents():
         + expand("build/sitreps/{period}/{doc}.{ext}", period=PERIODS, doc=DOCS, ext=["md", "docx", "pdf"])
         + expand("build/packs/{audience}/{doc}.{ext}", audience=list(PLAN.audiences), doc=DOCS, ext=["md", "docx", "pdf", "xlsx"])
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
+        + preparedness_documents()  # workflow/rules/preparedness.smk
     )
 
 
@@ -147,7 +148,7 @@ def get_final_outputs():
 def get_document_outputs():
     """Everything a failed build puts back from build/.last-good: the documents and their charts."""
     return get_documents() + expand("build/charts/{doc}", doc=DOCS) + expand(
-        "build/charts/sitreps-{period}-{doc}", period=PERIODS, doc=DOCS)
+        "build/charts/sitreps-{period}-{doc}", period=PERIODS, doc=DOCS) + preparedness_chart_dirs()
 
 
 def after_build(failed):
