@@ -21,6 +21,24 @@ class Target:
     workspace: Path
     country: str
     sector: str
+    preparing: bool = False  # a file of inputs/preparedness/<ISO3>/
+
+
+def _preparing_country(ws: Path, path: Path) -> str | None:
+    """The country of a path under the workspace's inputs/preparedness/<ISO3>/, else None."""
+    try:
+        rel = path.resolve().relative_to((ws / "inputs" / "preparedness").resolve())
+    except ValueError:
+        return None
+    return rel.parts[0] if rel.parts else None
+
+
+def _preparedness_targets(ws: Path, country: str) -> list[Target]:
+    from .common.workspace import preparedness_dir, preparedness_inputs
+
+    files = [preparedness_dir(ws, country) / "scenario.yaml"]  # listed even when missing: that is reported
+    files += [p for p in preparedness_inputs(ws, country) if p.suffix != ".md" and p not in files]
+    return [Target(f, ws, country, f.stem, True) for f in files]
 
 
 def find_workspace(path: Path) -> Path | None:
@@ -41,9 +59,17 @@ def targets(paths: list[str], workspace: str | None, country: str | None, sector
         ws = Path(workspace) if workspace else find_workspace(path.resolve())
         if ws is None:
             raise UsageError(f"{raw}: not inside a workspace (no inputs/plan.yaml above it); give --workspace")
+        preparing = _preparing_country(ws, path)
         if path.is_dir():
             plan = load_plan(ws / "inputs" / "plan.yaml")
+            if preparing:
+                out += _preparedness_targets(ws, preparing)
+                continue
             out += [Target(f, ws, f.parent.name, f.stem) for c in plan.country_codes for f in submission_files(ws, c)]
+            out += [t for c in plan.preparedness_codes for t in _preparedness_targets(ws, c)]
+            continue
+        if preparing:
+            out.append(Target(path, ws, preparing, path.stem, True))
             continue
         if path.suffix.lower() not in SUBMISSION_SUFFIXES:
             raise UsageError(f"{raw}: not a submission file ({', '.join(SUBMISSION_SUFFIXES)})")
@@ -64,7 +90,8 @@ def _example(p) -> str:
 def console_report(result, examples: int = 3) -> list[str]:
     """A verdict line, then problems grouped by rule with the first few examples."""
     lines = [f"{result.file}: {result.verdict.upper()} ({len(result.errors)} error(s), "
-             f"{len(result.warnings)} warning(s) in {result.data_rows} row(s))"]
+             f"{len(result.warnings)} warning(s) in {result.data_rows} "
+             f"{'scenario(s)' if result.file.endswith('.yaml') else 'row(s)'})"]
     groups = defaultdict(list)
     for p in result.problems:
         groups[(p.severity, p.reason)].append(p)
@@ -95,7 +122,9 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
         if t.workspace not in plans:
             plans[t.workspace] = load_plan(t.workspace / "inputs" / "plan.yaml")
         plan = plans[t.workspace]
-        if t.country not in plan.country_codes:
+        if t.preparing:
+            result = _preparedness_result(t, plan, countries)
+        elif t.country not in plan.country_codes:
             import pandas as pd
 
             display = rel(t.workspace, t.path)
@@ -106,7 +135,7 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
         else:
             result = _as_the_build_sees_it(t, countries)
         results.append(result)
-        if annotate and result.problems and any(p.row for p in result.problems):
+        if annotate and t.path.suffix != ".yaml" and result.problems and any(p.row for p in result.problems):
             why = annotated_copy(t.path, result, Path(annotate) / f"{t.path.stem}.annotated.xlsx")
             if why:
                 notes.append(f"{result.file}: no annotated copy ({why})")
@@ -128,6 +157,33 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     lines += notes
     lines.append(f"{len(results)} file(s): {len(results) - rejected} accepted, {rejected} rejected")
     return code, "\n".join(lines)
+
+
+def _preparedness_result(t: Target, plan, cache: dict):
+    """A preparedness file's result as the build's preparedness step checks it (with its country's other files)."""
+    import pandas as pd
+
+    from .build.preparedness import check_preparedness
+    from .build.steps import rel
+    from .intake.checks import Problem, Result
+    from .intake.contract import Reason
+
+    display = rel(t.workspace, t.path)
+    if t.country not in plan.preparedness_codes:
+        return Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
+            display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
+            f"{t.country!r} is not in plan.yaml's preparedness list ({', '.join(plan.preparedness_codes) or 'none'})",
+            "add the country to preparedness in plan.yaml, or move the file")], 0)
+    key = (t.workspace, "preparedness", t.country)
+    if key not in cache:
+        cache[key] = {p.resolve(): r for p, r in check_preparedness(t.workspace, t.country)[0]}
+    found = cache[key].get(t.path.resolve())
+    if found is None:
+        return Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
+            display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
+            "not one of a country's preparedness files, so the build does not read it",
+            "name it scenario.yaml, actions.csv or capacity.csv, or put a contingency submission in submissions/")], 0)
+    return found
 
 
 def _as_the_build_sees_it(t: Target, countries: dict):
@@ -263,3 +319,121 @@ def _diff_documents(old_p: Path, new_p: Path, out_p: Path, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"document": str(new_p), "redline": str(target), **counts}, indent=1)
     return f"{new_p}: {count_line(counts)} -> {target}"
+
+
+def promote(workspace: str, country: str, force: bool = False) -> str:
+    """An influx has come: a country's contingency plan becomes the starting inputs of its chapter. Adds the
+    country to plan.yaml's countries, copies its contingency submissions to inputs/submissions/<ISO3>/, writes
+    its population planning rows (and people in need, when the scenario gives them) and copies its sector
+    response strategies as the chapter's sector narratives. Refuses to replace what the chapter already has,
+    unless force. -> what it wrote, one line each."""
+    import shutil
+
+    from .build.preparedness import check_preparedness
+    from .common.workspace import contingency_submissions, preparedness_dir
+
+    ws = Path(workspace)
+    plan = load_plan(ws / "inputs" / "plan.yaml")
+    country = country.upper()
+    if country not in plan.preparedness_codes:
+        raise UsageError(f"{country}: not a country of plan.yaml's preparedness list "
+                         f"({', '.join(plan.preparedness_codes) or 'none'}); only a contingency plan can be promoted")
+    results, data = check_preparedness(ws, country)
+    rejected = [r.file for _, r in results if r.verdict == "rejected"]
+    if rejected:
+        raise UsageError(f"{country}: these preparedness files are rejected, so nothing is promoted: "
+                         f"{', '.join(rejected)}; see `rcm-docs validate {ws / 'inputs' / 'preparedness' / country}`")
+    submissions = contingency_submissions(ws, country)
+    if not submissions:
+        raise UsageError(f"{country}: no contingency submission in {preparedness_dir(ws, country) / 'submissions'} to promote")
+    planning = next(s for s in data["scenario"]["scenarios"] if s["planning"])
+    figure = planning["planning_figure"]
+    inputs = ws / "inputs"
+    target, narratives = inputs / "submissions" / country, inputs / "narratives" / country
+    strategies = sorted((preparedness_dir(ws, country) / "narratives").glob("*.md"))
+    there = ([str(p.relative_to(ws)) for p in submission_files(ws, country)]
+             + [f"{p.relative_to(ws)}: rows of {country}" for p in (inputs / "population.csv", inputs / "needs.csv")
+                if _rows_of(p, country)]
+             + [str((narratives / p.name).relative_to(ws)) for p in strategies if (narratives / p.name).exists()])
+    if there and not force:
+        raise UsageError(f"{country} already has chapter inputs: {'; '.join(there)}. Give --force to replace them")
+    wrote = []
+    if country not in plan.country_codes:
+        path = inputs / "plan.yaml"
+        path.write_text(_add_country(path.read_text(encoding="utf-8"), country), encoding="utf-8")
+        wrote.append(f"inputs/plan.yaml: {country} added to countries (it stays under preparedness, so its contingency "
+                     "plan and dashboard still build; take it out once the contingency plan is closed)")
+    for p in submission_files(ws, country):
+        p.unlink()
+        wrote.append(f"{p.relative_to(ws)}: removed (--force)")
+    target.mkdir(parents=True, exist_ok=True)
+    for p in submissions:
+        shutil.copyfile(p, target / p.name)
+        wrote.append(f"{(target / p.name).relative_to(ws)}: copied from {p.relative_to(ws)}")
+    source = f"Contingency plan, scenario {planning['code']}: {planning['name']}"
+    as_of = data["scenario"]["analysis_date"]
+    current = figure.get("current") or {}
+    rows = [{"country": country, "population_group": g.code, "current": current.get(g.code, 0),
+             "planned": figure["by_group"][g.code], "source": source, "as_of": as_of} for g in plan.population_groups]
+    _replace_rows(inputs / "population.csv", country, rows, ["country", "population_group", "current", "planned"])
+    wrote.append(f"inputs/population.csv: {len(rows)} planning rows of {country} (planned = the scenario's planning figure)")
+    if figure.get("people_in_need"):
+        needs = [{"country": country, "sector": "intersectoral", "population_group": g.code, "admin1": "",
+                  "people_in_need": figure["people_in_need"][g.code], "source": source, "as_of": as_of}
+                 for g in plan.population_groups]
+        _replace_rows(inputs / "needs.csv", country, needs,
+                      ["country", "sector", "population_group", "admin1", "people_in_need", "source", "as_of"])
+        wrote.append(f"inputs/needs.csv: {len(needs)} intersectoral people-in-need rows of {country}")
+    for p in strategies:
+        narratives.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, narratives / p.name)
+        wrote.append(f"{(narratives / p.name).relative_to(ws)}: the contingency plan's response strategy, to update")
+    load_plan(inputs / "plan.yaml")  # what we wrote must pass our own checks
+    wrote.append(f"Build the first draft of the {plan.country_name(country)} chapter with: snakemake --cores 2")
+    return "\n".join(wrote)
+
+
+def _rows_of(path: Path, country: str) -> int:
+    import csv
+
+    if not path.is_file():
+        return 0
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return sum(1 for r in csv.DictReader(f) if (r.get("country") or "").strip() == country)
+
+
+def _replace_rows(path: Path, country: str, rows: list[dict], required: list[str]) -> None:
+    """A registry CSV with the country's rows replaced by `rows`: other rows and columns kept as they were; the
+    columns `rows` carry are added to the header where it lacks them."""
+    import csv
+    import io
+
+    header, kept = list(required), []
+    if path.is_file():
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = list(reader.fieldnames or required)
+            kept = [r for r in reader if (r.get("country") or "").strip() != country]
+    header += [c for c in rows[0] if c not in header]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(kept + rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _add_country(text: str, code: str) -> str:
+    """plan.yaml's text with `code` added at the end of countries, in the list's own style (a block list or
+    [A, B]); every other line, comments included, as it was."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = next(v for k, v in root.value if k.value == "countries")
+    if node.flow_style:
+        close = text.rindex("]", 0, node.end_mark.index)
+        return text[:close] + f", {code}" + text[close:]
+    last = node.value[-1]
+    start = text.rindex("\n", 0, last.start_mark.index) + 1
+    end = text.find("\n", last.end_mark.index)
+    end = len(text) if end == -1 else end
+    return text[:end] + "\n" + text[start:last.start_mark.index] + code + text[end:]

@@ -35,7 +35,8 @@ def check_preparedness(root, country: str) -> tuple[list[tuple[Path, object]], d
     results = []
     scenario_path = preparedness_dir(root, country) / "scenario.yaml"
     scenario, problems = validate_scenario(scenario_path, plan, areas, rel(root, scenario_path))
-    results.append((scenario_path, Result(rel(root, scenario_path), country, "scenario", pd.DataFrame(), problems, 0)))
+    results.append((scenario_path, Result(rel(root, scenario_path), country, "scenario", pd.DataFrame(), problems,
+                                          len(scenario["scenarios"]) if scenario else 0)))
     data = {"scenario": scenario, "actions": pd.DataFrame(columns=ACTION_OUTPUT),
             "capacity": pd.DataFrame(columns=CAPACITY_OUTPUT)}
     for name in ("actions", "capacity"):

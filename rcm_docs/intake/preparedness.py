@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -133,7 +134,9 @@ def validate_capacity(path, plan: Plan, registry: Registry, country: str, admin1
     problems = opened[0].problems
     if _errors(problems) or not len(rownum):
         return empty, problems
-    people = (data["quantity"] * data["people_per_unit"].astype(float)).map(lambda p: None if pd.isna(p) else float(int(p)))
+    # People served, rounded down (a part of a kit serves no one); 1e-6 absorbs float error (30 x 1000/15).
+    people = (data["quantity"] * data["people_per_unit"].astype(float)).map(
+        lambda p: None if pd.isna(p) else float(math.floor(p + 1e-6)))
     out = {c: data[c] for c in ("organisation", "sector", "admin1", "capacity", "quantity", "unit", "days_to_deploy")}
     out.update(organisation_type=data["organisation"].map(registry.types), people=people, source_file=display,
                source_row=rownum)
