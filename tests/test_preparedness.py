@@ -279,3 +279,17 @@ def test_promote_refuses_a_rejected_plan_or_existing_inputs_unless_forced(tmp_pa
     _write(ws, "actions.csv", "action,kind\nx,y\n")
     with pytest.raises(UsageError, match="these preparedness files are rejected, so nothing is promoted"):
         promote(str(ws), "TZA", force=True)
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_documents_every_preparedness_column_and_unit():
+    from rcm_docs.intake.contract import ACTION_COLUMNS, CAPACITY_COLUMNS, CAPACITY_UNITS
+
+    for c in ACTION_COLUMNS + CAPACITY_COLUMNS:
+        assert f"| `{c.name}` |" in README, c.name
+    for u in CAPACITY_UNITS:
+        per = "not compared" if u.people is None else f"{u.people:g}" if u.people == int(u.people) else f"{u.people:.2f}"
+        assert f"| `{u.name}` | {per}" in README, u.name
+
