@@ -153,7 +153,7 @@ def get_document_outputs():
 
 def after_build(failed):
     review_jobs.after_build(".", failed, get_document_outputs(), expand("build/data/{country}.status.json",
-                            country=COUNTRIES), "build/index.html", config.get("previous") or None,
+                            country=COUNTRIES) + preparedness_statuses(), "build/index.html", config.get("previous") or None,
                             review_jobs.unfinished_steps(workflow.dag) if failed else [], forget_run)
 
 
