@@ -79,7 +79,9 @@ def run(args) -> int:
         print(commands.diff(args.old, args.new, args.output, args.fmt))
         return 0
     if args.command == "promote":
-        print(commands.promote(args.workspace, args.country, args.force))
+        from .promote import promote
+
+        print(promote(args.workspace, args.country, args.force))
         return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))

@@ -248,7 +248,7 @@ def test_validate_reports_a_preparedness_file_as_the_build_does(tmp_path, capsys
 
 
 def test_promote_adds_the_country_in_the_plan_s_own_style(tmp_path):
-    from rcm_docs.commands import _add_country
+    from rcm_docs.promote import _add_country
 
     assert _add_country("countries: [KEN, UGA]  # two\nsectors: []\n", "TZA") == "countries: [KEN, UGA, TZA]  # two\nsectors: []\n"
     block = "title: x\ncountries:\n  - KEN\n  - UGA # last\n# note\nsectors: []\n"
@@ -256,7 +256,8 @@ def test_promote_adds_the_country_in_the_plan_s_own_style(tmp_path):
 
 
 def test_promote_refuses_a_rejected_plan_or_existing_inputs_unless_forced(tmp_path):
-    from rcm_docs.commands import UsageError, promote
+    from rcm_docs.commands import UsageError
+    from rcm_docs.promote import promote
 
     ws = prep_workspace(tmp_path / "ws")
     with pytest.raises(UsageError, match="KEN: not a country of plan.yaml's preparedness list"):

@@ -116,7 +116,7 @@ def test_a_bad_actions_file_blocks_the_contingency_plan_but_not_the_plan(tmp_pat
 
 
 def test_promoted_contingency_plan_builds_as_a_chapter_with_the_same_requirements(tmp_path):
-    from rcm_docs.commands import promote
+    from rcm_docs.promote import promote
 
     ws = prep_workspace(tmp_path / "ws")
     promote(str(ws), "TZA")

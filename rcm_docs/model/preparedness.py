@@ -119,10 +119,9 @@ def capacity_figures(plan: Plan, capacity: pd.DataFrame, rows: pd.DataFrame, sec
         area_names = dict(zip(mine["_area"], mine["admin1"])) if not mine.empty else {}
         areas = []
         for key in sorted(set(need.get(s.code, {})) | set(by_area)):
-            n = need.get(s.code, {}).get(key, (area_names.get(key, key), 0))
+            name, n = need.get(s.code, {}).get(key, (area_names.get(key), 0))
             c = _people(by_area.get(key, 0))
-            areas.append({"admin1": n[0] if key in need.get(s.code, {}) else area_names[key], "need": n[1],
-                          "capacity": c, "gap": max(0, n[1] - c), "coverage": _share(c, n[1])})
+            areas.append({"admin1": name, "need": n, "capacity": c, "gap": max(0, n - c), "coverage": _share(c, n)})
         areas.sort(key=lambda a: (a["admin1"] == "National", -a["need"], a["admin1"]))
         total_need = sector_need.get(s.code, 0)
         total_cap = _people(counted["people"].sum()) if not counted.empty else 0
