@@ -2,6 +2,7 @@
 contingency plan and dashboards read back as a reader would; a bad preparedness file blocks only them; the
 review covers them; promote turns the contingency plan into the chapter's first draft."""
 import json
+import re
 import shutil
 
 import docx
@@ -89,6 +90,10 @@ def test_diff_redlines_the_preparedness_documents_whose_bytes_changed(built, tmp
     shutil.copytree(ws / "build", tmp_path / "old")
     actions = ws / "inputs/preparedness/TZA/actions.csv"
     actions.write_text(actions.read_text().replace("2026-03-15,in progress", "2026-03-15,done"))
+    dry = snakemake(ws, "-n").stdout
+    assert set(re.findall(r"^(?:local)?rule (\w+):", dry, flags=re.M)) == {
+        "validate_preparedness", "figures_preparedness", "figures_preparedness_regional", "render_contingency",
+        "render_preparedness_dashboard", "validate_summary", "manifest", "review_index", "all"}
     assert snakemake(ws).returncode == 0
     out = diff_builds(tmp_path / "old", ws / "build", tmp_path / "review")
     assert "preparedness/contingency/TZA.docx:" in out and "preparedness/dashboard/regional.docx:" in out
