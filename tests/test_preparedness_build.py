@@ -65,7 +65,8 @@ def test_dashboards_are_one_page_with_readiness_overdue_and_coverage(built):
     coverage = table_with_caption(country, "Partner capacity against people targeted, by sector")
     assert coverage[1] == ["Coordination", "1 of 1", "", "", "", "", ""]
     assert coverage[-1] == ["All sectors (added up)", "2 of 5", "21,000", "7,000", "33%", "14,000", "5 days, 10 days"]
-    regional = table_with_caption(built / "build/preparedness/dashboard/regional.docx", "Preparedness by country")
+    regional = table_with_caption(built / "build/preparedness/dashboard/regional.docx",
+                                  "Preparedness by country: minimum actions done, actions overdue, people targeted covered by capacity")
     assert regional[1][0] == "Tanzania" and regional[1][3:] == ["40%", "2", "33%", "630,000"]
 
 
