@@ -16,6 +16,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/issued.smk"
+include: "workflow/rules/preparedness.smk"
 include: "workflow/rules/review.smk"
 
 

@@ -50,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--countries", nargs="+", required=True, metavar="ISO3")
     i.add_argument("--title", default="Regional Refugee Response Plan")
 
+    pr = sub.add_parser("promote", help="turn a country's contingency plan into the starting inputs of its chapter",
+                        description="After an influx: adds the country to plan.yaml's countries, copies its contingency "
+                        "submissions to inputs/submissions/<ISO3>/, writes its population planning rows from the "
+                        "scenario's planning figure (and people in need, if the scenario gives them), and copies its "
+                        "sector response strategies as sector narratives. Refuses to replace existing chapter inputs "
+                        "unless --force.")
+    pr.add_argument("country", metavar="ISO3")
+    pr.add_argument("--workspace", default=".", help="the plan workspace (default: here)")
+    pr.add_argument("--force", action="store_true", help="replace the country's existing submissions, planning rows and narratives")
+
     d = sub.add_parser("demo", help="write a synthetic plan workspace (for trials and benchmarks)")
     d.add_argument("dir")
     d.add_argument("--countries", type=int, default=5)
@@ -81,6 +91,11 @@ def run(args) -> int:
         from .build.issued import issue
 
         print(issue(args.workspace, args.period, args.reopen))
+        return 0
+    if args.command == "promote":
+        from .promote import promote
+
+        print(promote(args.workspace, args.country, args.force))
         return 0
     if args.command == "init":
         print(commands.init(args.dir, args.countries, args.title))

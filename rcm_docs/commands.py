@@ -21,6 +21,24 @@ class Target:
     workspace: Path
     country: str
     sector: str
+    preparing: bool = False  # a file of inputs/preparedness/<ISO3>/
+
+
+def _preparing_country(ws: Path, path: Path) -> str | None:
+    """The country of a path under the workspace's inputs/preparedness/<ISO3>/, else None."""
+    try:
+        rel = path.resolve().relative_to((ws / "inputs" / "preparedness").resolve())
+    except ValueError:
+        return None
+    return rel.parts[0] if rel.parts else None
+
+
+def _preparedness_targets(ws: Path, country: str) -> list[Target]:
+    from .common.workspace import preparedness_dir, preparedness_inputs
+
+    files = [preparedness_dir(ws, country) / "scenario.yaml"]  # listed even when missing: that is reported
+    files += [p for p in preparedness_inputs(ws, country) if p.suffix != ".md" and p not in files]
+    return [Target(f, ws, country, f.stem, True) for f in files]
 
 
 def find_workspace(path: Path) -> Path | None:
@@ -41,9 +59,17 @@ def targets(paths: list[str], workspace: str | None, country: str | None, sector
         ws = Path(workspace) if workspace else find_workspace(path.resolve())
         if ws is None:
             raise UsageError(f"{raw}: not inside a workspace (no inputs/plan.yaml above it); give --workspace")
+        preparing = _preparing_country(ws, path)
         if path.is_dir():
             plan = load_plan(ws / "inputs" / "plan.yaml")
+            if preparing:
+                out += _preparedness_targets(ws, preparing)
+                continue
             out += [Target(f, ws, f.parent.name, f.stem) for c in plan.country_codes for f in submission_files(ws, c)]
+            out += [t for c in plan.preparedness_codes for t in _preparedness_targets(ws, c)]
+            continue
+        if preparing:
+            out.append(Target(path, ws, preparing, path.stem, True))
             continue
         if path.suffix.lower() not in SUBMISSION_SUFFIXES:
             raise UsageError(f"{raw}: not a submission file ({', '.join(SUBMISSION_SUFFIXES)})")
@@ -64,7 +90,8 @@ def _example(p) -> str:
 def console_report(result, examples: int = 3) -> list[str]:
     """A verdict line, then problems grouped by rule with the first few examples."""
     lines = [f"{result.file}: {result.verdict.upper()} ({len(result.errors)} error(s), "
-             f"{len(result.warnings)} warning(s) in {result.data_rows} row(s))"]
+             f"{len(result.warnings)} warning(s) in {result.data_rows} "
+             f"{'scenario(s)' if result.file.endswith('.yaml') else 'row(s)'})"]
     groups = defaultdict(list)
     for p in result.problems:
         groups[(p.severity, p.reason)].append(p)
@@ -95,7 +122,9 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
         if t.workspace not in plans:
             plans[t.workspace] = load_plan(t.workspace / "inputs" / "plan.yaml")
         plan = plans[t.workspace]
-        if t.country not in plan.country_codes:
+        if t.preparing:
+            result = _preparedness_result(t, plan, countries)
+        elif t.country not in plan.country_codes:
             import pandas as pd
 
             display = rel(t.workspace, t.path)
@@ -106,7 +135,7 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
         else:
             result = _as_the_build_sees_it(t, countries)
         results.append(result)
-        if annotate and result.problems and any(p.row for p in result.problems):
+        if annotate and t.path.suffix != ".yaml" and result.problems and any(p.row for p in result.problems):
             why = annotated_copy(t.path, result, Path(annotate) / f"{t.path.stem}.annotated.xlsx")
             if why:
                 notes.append(f"{result.file}: no annotated copy ({why})")
@@ -128,6 +157,33 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     lines += notes
     lines.append(f"{len(results)} file(s): {len(results) - rejected} accepted, {rejected} rejected")
     return code, "\n".join(lines)
+
+
+def _preparedness_result(t: Target, plan, cache: dict):
+    """A preparedness file's result as the build's preparedness step checks it (with its country's other files)."""
+    import pandas as pd
+
+    from .build.preparedness import check_preparedness
+    from .build.steps import rel
+    from .intake.checks import Problem, Result
+    from .intake.contract import Reason
+
+    display = rel(t.workspace, t.path)
+    if t.country not in plan.preparedness_codes:
+        return Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
+            display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
+            f"{t.country!r} is not in plan.yaml's preparedness list ({', '.join(plan.preparedness_codes) or 'none'})",
+            "add the country to preparedness in plan.yaml, or move the file")], 0)
+    key = (t.workspace, "preparedness", t.country)
+    if key not in cache:
+        cache[key] = {p.resolve(): r for p, r in check_preparedness(t.workspace, t.country)[0]}
+    found = cache[key].get(t.path.resolve())
+    if found is None:
+        return Result(display, t.country, t.sector, pd.DataFrame(), [Problem(
+            display, None, None, None, None, None, Reason.UNKNOWN_SECTOR_FILE,
+            "not one of a country's preparedness files, so the build does not read it",
+            "name it scenario.yaml, actions.csv or capacity.csv, or put a contingency submission in submissions/")], 0)
+    return found
 
 
 def _as_the_build_sees_it(t: Target, countries: dict):
@@ -230,7 +286,7 @@ def template(workspace: str, country: str, sector: str, output: str) -> str:
         raise UsageError(f"--sector {sector}: not a sector of the plan ({', '.join(plan.sector_codes)})")
     if not output.lower().endswith(".xlsx"):
         raise UsageError(f"-o {output}: the template is an Excel workbook; name it .xlsx")
-    gazetteer = read_gazetteer(ws / "inputs" / "gazetteer.csv", plan.country_codes)
+    gazetteer = read_gazetteer(ws / "inputs" / "gazetteer.csv", plan.all_country_codes)
     areas = sorted(set(gazetteer[country].values())) if gazetteer else None
     write_template(plan, read_partners(ws / "inputs" / "partners.csv"), country, sector_code, output, areas, plan.epoch)
     return (f"Wrote {output}: fill in the Submission sheet, check it with `rcm-docs validate {output} "
@@ -263,3 +319,4 @@ def _diff_documents(old_p: Path, new_p: Path, out_p: Path, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"document": str(new_p), "redline": str(target), **counts}, indent=1)
     return f"{new_p}: {count_line(counts)} -> {target}"
+

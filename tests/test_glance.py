@@ -206,7 +206,7 @@ def test_a_full_page_with_three_long_key_messages_still_holds_on_one_page(tmp_pa
     out = tmp_path / "build" / "rrp"
     out.mkdir(parents=True)
     narratives = {"overview": "Arrivals continue.", "sectors": {s: None for s in plan.sector_codes},
-                  "key_messages": messages}
+                  "key_messages": list(enumerate(messages, start=1))}  # (line, text), as intake.messages reads them
     compose(plan, "rrp", "COL", fig, None, None, None, narratives, {}, [ROOT / "templates"],
             out / "COL.md", out / "COL.docx", out / "COL.pdf")
     md = (out / "COL.md").read_text()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "rcm_docs"
 STAGES = ["common", "intake", "model", "documents", "review", "build"]  # in the order the data flows
-COMMANDS = {"cli", "commands", "demo", "__main__"}  # the commands, on top of every stage
+COMMANDS = {"cli", "commands", "promote", "demo", "__main__"}  # the commands, on top of every stage
 TOP = len(STAGES)
 
 

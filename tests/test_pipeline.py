@@ -212,7 +212,8 @@ def test_the_shipped_example_plan_builds_and_reconciles(example_built):
     regional = json.loads((ws / "build/figures/regional.json").read_text())
     assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)
     summary = (ws / "build/reports/summary.md").read_text()
-    assert "41 submission(s): 41 accepted, 0 rejected." in summary  # 40 sector files and the funding file
+    # 40 sector files, the funding file, and Panama's 10 preparedness files (scenario, actions, capacity, 7 sectors)
+    assert "51 submission(s): 51 accepted, 0 rejected." in summary
     for code in regional["countries"]:
         sectors = table_with_caption(ws / f"build/rrp/{code['code']}.docx", "People targeted and requirements by sector")
         assert sectors[-1][3] == f"{round(code['requirements']):,}"

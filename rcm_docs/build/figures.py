@@ -25,7 +25,7 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
                                  [g.code for g in plan.population_groups])
     rows = read_rows_csv(rows_csv)
     inputs = Path(root) / "inputs"
-    needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.country_codes))
+    needs = read_needs(inputs / "needs.csv", plan, read_gazetteer(inputs / "gazetteer.csv", plan.all_country_codes))
     fig = compute(plan, country, rows, population, dict(zip(partners["organisation"], partners["type"])),
                   local_actors(plan, partners), needs, read_indicators(inputs / "indicators.csv", plan))
     fig["coordination"] = coordination_figures(plan, country, read_coordination(inputs / "coordination.csv", plan))
@@ -165,8 +165,10 @@ def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_
     progress["cumulative"] = {**regional_progress(plan, [c["cumulative"] for c in countries]),
                               "months": sorted({m for c in countries for m in c["cumulative"]["months"]})}
     progress["trend"] = [{"month": points[0]["month"],
-                          "reached": sum(p["reached"] for p in points) if any(p["reached"] is not None for p in points)
-                          else None} for points in zip(*(c["trend"] for c in countries))]
+                          # countries that reported add up; a month none reported stays a gap
+                          "reached": sum(p["reached"] for p in points if p["reached"] is not None)
+                          if any(p["reached"] is not None for p in points) else None}
+                         for points in zip(*(c["trend"] for c in countries))]
     data = _sitrep_doc(plan, "regional", json.loads(Path(regional_json).read_text()), progress, funding, keyfigs,
                        period, period_end, sum(by_code[c]["reports"] for c in plan.country_codes), incomplete,
                        _history(figures_csv, period, "regional"))

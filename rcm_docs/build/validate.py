@@ -26,7 +26,7 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
-    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.all_country_codes)
     framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     if files is None:
         files = [(p, p.stem) for p in submission_files(root, country)]
@@ -160,7 +160,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
 
     plan = workspace_plan(root)
     registry = Registry(read_partners(Path(root) / "inputs" / "partners.csv"))
-    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.country_codes)
+    gazetteer = read_gazetteer(Path(root) / "inputs" / "gazetteer.csv", plan.all_country_codes)
     framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,19 @@ def percent(x, digits: int = 1) -> str:
     return f"{float(x) * 100:.{digits}f}%"
 
 
+def and_list(items) -> str:
+    """['Chiriquí', 'Panamá', 'Colón'] -> 'Chiriquí, Panamá and Colón' (items already formatted)."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def days(x) -> str:
+    """Days to deploy or overdue: 1 -> '1 day', 4.5 -> '4.5 days' (a median may fall between two)."""
+    x = float(x)
+    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+    return f"{text} day" if x == 1 else f"{text} days"
+
+
 def date(d) -> str:
     """2026-11-15 -> '15 November 2026'"""
     if isinstance(d, str):

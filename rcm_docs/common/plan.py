@@ -86,6 +86,7 @@ class Plan:
     sector_objectives: dict = field(default_factory=dict)  # sector code -> tuple[Objective, ...]
     coordination: dict = field(default_factory=dict)  # ISO3 or 'regional' -> the plan.yaml mapping
     contacts: tuple[dict, ...] = ()
+    preparedness: tuple[Code, ...] = ()  # countries at risk of an influx, preparing (inputs/preparedness/<ISO3>/)
 
     @property
     def population_words(self) -> str:
@@ -127,8 +128,17 @@ class Plan:
         return [d for d in docs
                 if self.coordination.get(d, {}).get(flag, default if d != "regional" else False) is True]
 
+    @property
+    def preparedness_codes(self) -> list[str]:
+        return [c.code for c in self.preparedness]
+
+    @property
+    def all_country_codes(self) -> list[str]:
+        """The response countries, then the countries preparing that are not (yet) among them."""
+        return self.country_codes + [c for c in self.preparedness_codes if c not in self.country_codes]
+
     def country_name(self, code: str) -> str:
-        return {c.code: c.name for c in self.countries}[code]
+        return {c.code: c.name for c in self.preparedness + self.countries}[code]
 
     def sector_name(self, code: str) -> str:
         return {s.code: s.name for s in self.sectors}[code]
@@ -189,18 +199,20 @@ def parse_plan(data: object) -> Plan:
             problems.append(f"{_where(err)}: {err.message}")
     if not problems:
         names = data.get("country_names", {})
-        for i, code in enumerate(data["countries"]):
-            if country_name(code) is None:
-                problems.append(f"countries[{i}]: {code!r} is not an ISO 3166-1 alpha-3 country code")
+        for key in ("countries", "preparedness"):
+            for i, code in enumerate(data.get(key, [])):
+                if country_name(code) is None:
+                    problems.append(f"{key}[{i}]: {code!r} is not an ISO 3166-1 alpha-3 country code")
         for key in ("sectors", "population_groups"):
             seen = set()
             for i, item in enumerate(data[key]):
                 if item["code"].lower() in seen:
                     problems.append(f"{key}[{i}].code: {item['code']!r} is listed twice")
                 seen.add(item["code"].lower())
+        known = data["countries"] + data.get("preparedness", [])
         for code in names:
-            if code not in data["countries"]:
-                problems.append(f"country_names.{code}: {code!r} is not in countries")
+            if code not in known:
+                problems.append(f"country_names.{code}: {code!r} is not in countries (nor in preparedness)")
         problems += _cross_references(data)
     if problems:
         raise PlanError("plan.yaml is not valid:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -232,6 +244,7 @@ def parse_plan(data: object) -> Plan:
                            for s in data["sectors"] if s.get("objectives")},
         coordination=data.get("coordination", {}),
         contacts=tuple(data.get("contacts", [])),
+        preparedness=tuple(Code(c, names.get(c) or country_name(c)) for c in data.get("preparedness", [])),
     )
 
 
@@ -244,6 +257,7 @@ def _cross_references(data: dict) -> list[str]:
     problems = []
     strategic = [o.get("code", f"SO{i}") for i, o in enumerate(data.get("objectives", []), start=1)]
     sectors = [s["code"] for s in data["sectors"]]
+    countries = data["countries"] + data.get("preparedness", [])  # a country preparing has its arrangements too
     for i, s in enumerate(data["sectors"]):
         for j, o in enumerate(s.get("objectives", [])):
             for code in o.get("serves", []):
@@ -251,14 +265,14 @@ def _cross_references(data: dict) -> list[str]:
                     problems.append(f"sectors[{i}].objectives[{j}].serves: {code!r} is not a strategic objective code "
                                     f"({', '.join(strategic) or 'the plan lists none under objectives'})")
     for key, c in data.get("coordination", {}).items():
-        if key != "regional" and key not in data["countries"]:
-            problems.append(f"coordination.{key}: {key!r} is not in countries")
+        if key != "regional" and key not in countries:
+            problems.append(f"coordination.{key}: {key!r} is not in countries (nor in preparedness)")
         for code in c.get("hrp_clusters", {}):
             if code not in sectors:
                 problems.append(f"coordination.{key}.hrp_clusters.{code}: {code!r} is not a sector code ({', '.join(sectors)})")
     for i, c in enumerate(data.get("contacts", [])):
-        if c.get("country") not in (None, "regional") and c["country"] not in data["countries"]:
-            problems.append(f"contacts[{i}].country: {c['country']!r} is not in countries")
+        if c.get("country") not in (None, "regional") and c["country"] not in countries:
+            problems.append(f"contacts[{i}].country: {c['country']!r} is not in countries (nor in preparedness)")
     return problems
 # plan.yaml through SafeLoader with alias bombs refused before anything walks the result. SafeLoader builds
 # aliases as shared references, so a 'billion laughs' loads in milliseconds; the explosion comes later, in

@@ -142,3 +142,72 @@ def code_version() -> str:
         if p.is_file() and (p.suffix in (".py", ".json", ".lua") or p.parent.name == "geo") and "__pycache__" not in p.parts:
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
+
+
+# Preparedness (inputs/preparedness/<ISO3>/): a country at risk's scenario, actions, partner capacity, contingency
+# submissions and the sector response strategies of its contingency plan.
+PREPAREDNESS_FILES = ("scenario.yaml", "actions.csv", "capacity.csv")
+
+
+def preparedness_dir(root, country: str) -> Path:
+    return Path(root) / "inputs" / "preparedness" / country
+
+
+def preparedness_inputs(root, country: str) -> list[Path]:
+    """Every file the preparedness steps of one country read: scenario.yaml, actions and capacity (CSV or a
+    workbook), the contingency submissions and the narratives."""
+    folder = preparedness_dir(root, country)
+    if not folder.is_dir():
+        return []
+    own = [p for p in sorted(folder.iterdir()) if p.is_file() and _visible(p)
+           and (p.name == "scenario.yaml" or (p.stem in ("actions", "capacity") and p.suffix.lower() in SUBMISSION_SUFFIXES))]
+    return own + contingency_submissions(root, country) + sorted(
+        p for p in (folder / "narratives").glob("*.md") if p.is_file() and _visible(p))
+
+
+def preparedness_table(root, country: str, name: str) -> Path | None:
+    """inputs/preparedness/<ISO3>/<name>.csv (or .xlsx ...), None when absent."""
+    folder = preparedness_dir(root, country)
+    found = sorted(p for p in folder.glob(f"{name}.*") if p.is_file() and _visible(p)
+                   and p.suffix.lower() in SUBMISSION_SUFFIXES) if folder.is_dir() else []
+    return found[0] if found else None
+
+
+def contingency_submissions(root, country: str) -> list[Path]:
+    folder = preparedness_dir(root, country) / "submissions"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and _visible(p) and p.suffix.lower() in SUBMISSION_SUFFIXES)
+
+
+def stray_preparedness(root, countries: list[str]) -> list[str]:
+    """Files under inputs/preparedness that no step would read: a country that is not preparing, a file the
+    contract does not name, two files for one table."""
+    base = Path(root) / "inputs" / "preparedness"
+    if not base.is_dir():
+        return []
+    out = []
+    for p in sorted(base.rglob("*")):
+        if not p.is_file() or not _visible(p):
+            continue
+        rel = p.relative_to(base)
+        if rel.parts[0] not in countries:
+            out.append(f"{p}: folder {rel.parts[0]!r} is not a country of the plan's preparedness list "
+                       f"({', '.join(countries) or 'none'}); add it to preparedness in plan.yaml or move the file")
+            continue
+        read = set(preparedness_inputs(root, rel.parts[0]))
+        if p not in read:
+            out.append(f"{p}: not read; a country's preparedness folder holds scenario.yaml, actions.csv, capacity.csv, "
+                       "submissions/<SECTOR>.csv or .xlsx and narratives/<SECTOR>.md")
+    for c in countries:
+        for name in ("actions", "capacity"):
+            found = [p for p in preparedness_dir(root, c).glob(f"{name}.*") if p.is_file() and _visible(p)
+                     and p.suffix.lower() in SUBMISSION_SUFFIXES]
+            if len(found) > 1:
+                out.append(f"{preparedness_dir(root, c)}: {', '.join(sorted(p.name for p in found))} are the same table; keep one")
+        seen: dict[str, Path] = {}
+        for p in contingency_submissions(root, c):
+            if p.stem.casefold() in seen:
+                out.append(f"{p}: {seen[p.stem.casefold()].name} is the same sector's submission; keep one of the two files")
+            seen[p.stem.casefold()] = p
+    return out

@@ -5,7 +5,7 @@ import random
 from pathlib import Path
 
 from ..common.plan import country_name
-from . import files, places, sitreps, texts
+from . import files, places, preparedness, sitreps, texts
 from .framework import GROUP_CODES, SECTORS
 from .partners import registry
 from .rows import COLUMNS, SectorFile, people_in_need, public
@@ -22,14 +22,19 @@ def generate(root: str | Path, countries: int = 5, sectors: int = 8, partners: i
     sector_list = SECTORS[:sectors]
     sector_codes = [s for s, _ in sector_list]
     names = {c: country_name(c) for c in codes}
-    partner_list = registry(partners, codes)
+    # Panama prepares for an influx (inputs/preparedness/PAN/): its partners join the registry; in a plan that
+    # already responds there, it prepares for a new scenario as well.
+    partner_list = preparedness.partners(registry(partners, codes))
+    preparing = [preparedness.PREPARING]
+    both = codes + [c for c in preparing if c not in codes]
 
-    files.plan_yaml(inputs / "plan.yaml", codes, sector_list)
+    files.plan_yaml(inputs / "plan.yaml", codes, sector_list, preparing)
     files.partners_csv(inputs / "partners.csv", partner_list)
     files.population_csv(inputs / "population.csv", codes)
     files.indicators_csv(inputs / "indicators.csv", sector_codes)
-    files.coordination_csv(inputs / "coordination.csv", codes, sector_codes, partner_list)
-    files.gazetteer_csv(inputs / "gazetteer.csv", codes)
+    files.coordination_csv(inputs / "coordination.csv", both, sector_codes, partner_list)
+    files.gazetteer_csv(inputs / "gazetteer.csv", both)
+    preparedness.write(inputs, sector_list)
 
     pin = people_in_need(codes, sector_codes, random.Random(seed + 3))
     # The needs analysis gave some sectors a country-wide figure only; two countries state an intersectoral one.

@@ -65,11 +65,13 @@ def write_xlsx(path: Path, rows: list[dict], title: str, hxl: bool) -> None:
     wb.close()
 
 
-def plan_yaml(path: Path, codes: list[str], sectors: list[tuple[str, str]]) -> None:
+def plan_yaml(path: Path, codes: list[str], sectors: list[tuple[str, str]], preparing: list[str] = ()) -> None:
     from ..common.plan import country_name
+    from .preparedness import COORDINATION as PREPARING_COORDINATION
 
     sector_codes = [s for s, _ in sectors]
-    names = {c: country_name(c) for c in codes}
+    names = {c: country_name(c) for c in [*codes, *preparing]}
+    only_preparing = [c for c in preparing if c not in codes]
     plan = {
         "title": "Andean and Southern Cone Regional Refugee and Migrant Response Plan 2026 (example)",
         "short_title": "Regional RMRP 2026 (example)",
@@ -79,13 +81,15 @@ def plan_yaml(path: Path, codes: list[str], sectors: list[tuple[str, str]]) -> N
         "currency": "USD",
         "population_label": "refugees and migrants",
         "countries": codes,
+        **({"preparedness": list(preparing)} if preparing else {}),
         "sectors": [{"code": c, "name": n, "objectives": [{"code": o, "text": t, "serves": serves}
                                                           for o, t, serves in OBJECTIVES[c]]} for c, n in sectors],
         "population_groups": GROUPS,
         "objectives": [{"code": c, "text": t} for c, t in STRATEGIC],
         "coordination": {"regional": places.REGIONAL}
-        | {c: places.coordination(c, names[c], sector_codes) for c in codes},
-        "contacts": places.contacts(codes, names),
+        | {c: places.coordination(c, names[c], sector_codes) for c in codes}
+        | {c: dict(PREPARING_COORDINATION) for c in only_preparing},
+        "contacts": places.contacts(codes + only_preparing, names),
     }
     header = ("# Plan settings: vocabularies, objectives, coordination. Checked against\n"
               "# rcm_docs/common/schemas/plan.schema.json before any job runs. Figures in this example are fictional;\n"

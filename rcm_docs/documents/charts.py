@@ -245,7 +245,11 @@ def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | Non
     """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder; a
     chapter's map among them (located: where its areas are, intake.places.locate())."""
     folder.mkdir(parents=True, exist_ok=True)
-    if kind == "sitrep":
+    if kind in ("contingency", "preparedness"):
+        from .prepcharts import preparedness_charts
+
+        made = preparedness_charts(plan, fig, folder, kind, chart_library)
+    elif kind == "sitrep":
         made = sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library)
     elif kind == "funding":
         made = funding_charts(funding, plan.currency, folder, "chart", chart_library)

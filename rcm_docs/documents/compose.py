@@ -25,7 +25,15 @@ DOCUMENT_KINDS = {
     "sitrep": ("sitrep.md.j2", "{name}: situation report", "{short}: regional situation report"),
     "funding": ("funding.md.j2", "{name}: inter-agency funding update", "{short}: inter-agency funding update"),
     "pack": ("pack.md.j2", "{name}: {audience}", "{short}: {audience}"),
+    "contingency": ("contingency.md.j2", "{name}: inter-agency contingency plan", "{short}: contingency plans"),
+    "preparedness": ("preparedness.md.j2", "{name}: preparedness dashboard", "{short}: preparedness dashboard"),
 }
+# Kinds whose documents sit two folders down (build/sitreps/<period>/, build/preparedness/<kind>/), and their
+# charts' folder under build/charts/.
+NESTED = {"sitrep": lambda doc, sitrep: f"sitreps-{sitrep['period']}-{doc}",
+          "contingency": lambda doc, _: f"contingency-{doc}", "preparedness": lambda doc, _: f"preparedness-{doc}"}
+CHARTED = ("rrp", "sitrep", "contingency")
+LONG = ("rrp", "contingency")  # documents with a contents page
 
 
 def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, sitrep: dict | None, audience: str | None,
@@ -41,15 +49,15 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
                                                                  audience=(aud.get("title") or aud["name"]) if aud else "")
     incomplete = sorted(set(fig.get("incomplete", [])) | set((funding or {}).get("incomplete", []))
                         | set((sitrep or {}).get("incomplete", [])))
-    build = Path(out_md).parents[2] if kind == "sitrep" else Path(out_md).parent.parent
+    build = Path(out_md).parents[2] if kind in NESTED else Path(out_md).parent.parent
     charts_root = build / "charts"
-    folder = {"sitrep": f"sitreps-{(sitrep or {}).get('period')}-{doc}", "funding": f"funding-{doc}"}.get(kind, doc)
-    chart_library = (find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in ("rrp", "sitrep", "funding")
+    folder = NESTED[kind](doc, sitrep) if kind in NESTED else (f"funding-{doc}" if kind == "funding" else doc)
+    chart_library = (find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in CHARTED + ("funding",)
                      else None)
     with timed("charts"):
         charts = (document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library, funding, located)
                   if chart_library else {})
-    up = "../../" if kind == "sitrep" else "../"
+    up = "../../" if kind in NESTED else "../"
     context = {"charts": {k: {"src": f"{up}charts/{folder}/{Path(v['png']).name}", "title": v["title"]}
                           for k, v in charts.items()},
                "plan": plan, "fig": fig, "regional": regional, "code": doc, "name": name, "title": title,
@@ -65,7 +73,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
         with timed("xlsx annex"):
             pack_annex(plan, fig, funding, sitrep, annex_xlsx)
     header = f"{plan.short_title} | {name}"
-    long_document = kind == "rrp"  # chapters get a contents page; one- and two-page products do not
+    long_document = kind in LONG  # chapters get a contents page; one- and two-page products do not
     draft = DRAFT_LABEL if incomplete else ""
     markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
                      toc=long_document, draft=draft)

@@ -61,8 +61,8 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(number=fmt.number, money=fmt.money, money_short=fmt.money_short, percent=fmt.percent,
-                       date=fmt.date, month=fmt.month, md=fmt.md, yaml_md=fmt.yaml_md, people_short=fmt.people_short,
-                       count=fmt.count, short=fmt.short)
+                       date=fmt.date, month=fmt.month, days=fmt.days, and_list=fmt.and_list, md=fmt.md,
+                       yaml_md=fmt.yaml_md, people_short=fmt.people_short, count=fmt.count, short=fmt.short)
     env.globals["table_head"] = table_head
     env.tests["prose"] = starts_with_prose  # `text is prose`: a line above it can join its first paragraph
     env.filters["column"] = lambda header, align, width: (header, align, width)

@@ -284,8 +284,9 @@ def typed_cells(chk, where: dict[str, int], cols: tuple[Column, ...]):
     data = {}
     for col in (c for c in cols if c.name in where):
         series = frame[where[col.name]]
-        if col.kind == "number":
-            numbers, blank = read_numbers(series, col.name, report, number_hint(raw), whole=col.name != "value")
+        if col.kind in ("number", "decimal"):  # a decimal column (a quantity) may hold fractions
+            numbers, blank = read_numbers(series, col.name, report, number_hint(raw),
+                                          whole=col.kind == "number" and col.name != "value")
             report(numbers < 0, col.name, Reason.NEGATIVE, "people and figures cannot be negative", "enter zero or a positive number")
             data[col.name] = numbers
         else:

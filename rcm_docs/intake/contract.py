@@ -103,6 +103,79 @@ FUNDING_COLUMNS = (
 )
 
 
+# Preparedness (inputs/preparedness/<ISO3>/): the preparedness actions and the partners' capacity.
+ACTION_KINDS = {"minimum": ("minimum", "mpa", "minimum preparedness action"),
+                "advanced": ("advanced", "apa", "advanced preparedness action")}
+ACTION_STATUSES = ("not started", "in progress", "done")
+COORDINATION = "coordination"  # an action's sector when it serves every sector (coordination, the risk analysis)
+
+ACTION_COLUMNS = (
+    Column("action", "text", True, "The preparedness action, as the plan words it.", "#activity+name",
+           ("preparedness_action", "activity")),
+    Column("kind", "text", True, "minimum (a minimum preparedness action) or advanced (for a high risk).", "#activity+type",
+           ("type", "action_type")),
+    Column("sector", "text", True, "Sector code of the plan, or 'coordination' for an action serving every sector.",
+           "#sector+code"),
+    Column("responsible", "text", True, "Organisation responsible, as named in partners.csv (name or acronym).", "#org+name",
+           ("organisation", "organization", "responsible_organisation", "lead")),
+    Column("deadline", "date", True, "Date the action is due, as YYYY-MM-DD.", "#date+deadline", ("due", "due_date")),
+    Column("status", "text", True, "not started, in progress or done.", "#status"),
+    Column("note", "text", False, "Progress, obstacles, what the action still needs.", "#meta+note", ("notes", "comment", "comments")),
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit partners map capacity in. people: the people one unit serves, by a stated standard; None for a
+    unit that does not serve people by itself (staff, service points, vehicles), listed but never compared."""
+    name: str
+    people: float | None
+    meaning: str
+    aliases: tuple[str, ...] = ()
+
+
+CAPACITY_UNITS = (
+    Unit("people", 1, "people the partner can serve: one person each", ("persons", "people served", "individuals")),
+    Unit("shelter spaces", 1, "places in collective shelters or reception centres: one person each",
+         ("shelter places", "beds", "places")),
+    Unit("tents/shelter kits", 5, "family tents or emergency shelter kits: one household of five each (Sphere's "
+         "planning household)", ("tents", "shelter kits", "tent", "shelter kit", "tents and shelter kits")),
+    Unit("hygiene kits", 5, "family hygiene kits: one household of five for a month", ("hygiene kit",)),
+    Unit("food rations (person-months)", 1, "a month of food for one person: one person for the response's first month",
+         ("food rations", "rations", "person-months", "person months")),
+    Unit("m3 water/day", 1000 / 15, "safe water a day: one cubic metre serves 66 people at Sphere's 15 litres a person "
+         "a day", ("m3/day", "m3 water per day", "m3 of water per day", "cubic metres of water per day")),
+    Unit("staff", None, "staff who can be deployed; listed, not compared with people", ("personnel", "staff members")),
+    Unit("service points", None, "places where a service is delivered (help desks, health posts, water points); "
+         "listed, not compared with people", ("service point", "points of service")),
+    Unit("vehicles", None, "vehicles or boats for people or goods; listed, not compared with people", ("vehicle", "boats")),
+)
+
+CAPACITY_COLUMNS = (
+    dataclasses.replace(_BASE["organisation"], help="Organisation that holds the capacity, as named in partners.csv "
+                        "(name or acronym)."),
+    Column("sector", "text", True, "Sector code of the plan.", "#sector+code"),
+    Column("admin1", "text", True, "Area where the capacity is, as in the gazetteer, or 'National' for capacity that "
+           "can go anywhere in the country.", "#adm1+name", ("location", "area", "region", "department", "province")),
+    Column("capacity", "text", True, "What the capacity is: a stock, a team, a facility, a service.", "#capacity+name",
+           ("description", "item")),
+    Column("quantity", "decimal", True, "How much, in the unit.", "#capacity+num", ("amount", "number")),
+    Column("unit", "text", True, "One of the capacity units: " + ", ".join(u.name for u in CAPACITY_UNITS) + ".",
+           "#capacity+unit"),
+    Column("days_to_deploy", "number", True, "Days from the decision to respond until the capacity is in place.",
+           "#capacity+days", ("days", "deployment_days", "days_to_deployment")),
+)
+
+
+def capacity_unit(text: str) -> Unit | None:
+    """A unit as typed ('Tents', 'm3/day', 'Food rations') -> its Unit, None when it is not one of ours."""
+    key = " ".join(str(text).split()).casefold()
+    for u in CAPACITY_UNITS:
+        if key == u.name.casefold() or key in (a.casefold() for a in u.aliases):
+            return u
+    return None
+
+
 def normalise_header(text: object) -> str:
     """'Budget USD ', 'budget_usd', 'Admin 1' -> 'budgetusd', 'admin1': headers match whatever the
     case, spaces, underscores or hyphens the submitter typed."""
@@ -164,15 +237,21 @@ class Reason(str, Enum):
     NO_HEADER = "no-header"
     EXCEL_ERROR = "excel-error"
     TEXT_TOO_LONG = "text-too-long"
+    UNKNOWN_STATUS = "unknown-status"
+    UNKNOWN_ACTION_KIND = "unknown-action-kind"
+    UNKNOWN_UNIT = "unknown-unit"
+    INVALID_SCENARIO = "invalid-scenario"
+    MISSING_FILE = "missing-file"
+    REVIEW_DUE = "review-due"
 
 
 STRUCTURE = {
     Reason.UNREADABLE, Reason.REFUSED, Reason.WRONG_TEMPLATE, Reason.EMPTY_FILE, Reason.NO_DATA_ROWS, Reason.MISSING_COLUMN,
     Reason.DUPLICATE_COLUMN, Reason.UNKNOWN_COLUMN, Reason.EXTRA_CELLS, Reason.UNKNOWN_SECTOR_FILE, Reason.WHICH_SHEET,
-    Reason.NO_HEADER,
+    Reason.NO_HEADER, Reason.MISSING_FILE,
 }
 WARNINGS = {Reason.UNKNOWN_COLUMN, Reason.BUDGET_BREAKDOWN_MISMATCH, Reason.OUTLIER, Reason.DUPLICATE_ACROSS_SECTORS,
-            Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE, Reason.PEOPLE_ON_OUTPUT_INDICATOR}
+            Reason.SCALE, Reason.PARTNER_NOT_REGISTERED_HERE, Reason.PEOPLE_ON_OUTPUT_INDICATOR, Reason.REVIEW_DUE}
 
 # What each reason means, in the submitter's terms: the rule's title in reports.
 TITLES = {
@@ -213,6 +292,12 @@ TITLES = {
     Reason.NO_HEADER: "values in a column whose header is blank",
     Reason.EXCEL_ERROR: "Excel error (#REF!, #DIV/0!, ...) or formula with no saved value, which reads as blank",
     Reason.TEXT_TOO_LONG: "text longer than an Excel cell holds (32,767 characters)",
+    Reason.UNKNOWN_STATUS: "status is not one of: " + ", ".join(ACTION_STATUSES),
+    Reason.UNKNOWN_ACTION_KIND: "kind is not minimum or advanced",
+    Reason.UNKNOWN_UNIT: "capacity in a unit that is not one of the capacity units",
+    Reason.INVALID_SCENARIO: "scenario.yaml does not follow the scenario's shape",
+    Reason.MISSING_FILE: "a file the documents need is missing",
+    Reason.REVIEW_DUE: "the risk analysis is due for review",
 }
 
 

@@ -159,8 +159,9 @@ def read_coordination(path: str | Path, plan: Plan) -> list[dict]:
     problems = []
     for r, line in zip(rows, lines):
         where = f"{path}: line {line}"
-        if r["country"] not in plan.country_codes + ["regional"]:
-            problems.append(f"{where}, column country: {r['country']!r} is not a country of the plan, nor 'regional'")
+        if r["country"] not in plan.all_country_codes + ["regional"]:
+            problems.append(f"{where}, column country: {r['country']!r} is not a country of the plan (nor preparing), "
+                            "nor 'regional'")
         if r["sector"] not in plan.sector_codes:
             problems.append(f"{where}, column sector: {r['sector']!r} is not a sector code of the plan")
         r["role"] = r["role"].casefold().replace(" ", "-")

@@ -34,7 +34,8 @@ def submission_report(result, country_name: str, sector_name: str) -> str:
     """Every problem of one submission, grouped by rule, errors first."""
     e, w = len(result.errors), len(result.warnings)
     lines = [f"# Validation report: {_inline(result.file)}", "",
-             f"**Verdict: {result.verdict}**: {e} error(s), {w} warning(s) in {number(result.data_rows)} data row(s).", "",
+             f"**Verdict: {result.verdict}**: {e} error(s), {w} warning(s) in {number(result.data_rows)} "
+             f"{'scenario(s)' if result.file.endswith('.yaml') else 'data row(s)'}.", "",
              f"Country: {_inline(country_name)} ({_inline(result.country)}). "
              f"Sector: {_inline(sector_name)} ({_inline(result.sector)}).", ""]
     if result.errors:

@@ -86,7 +86,7 @@ def review_html(old: str, new: str, docs: list[tuple[str, str, str]], figs, rows
     from .page import STYLE, _e
 
     kinds = {"rrp": "Chapters and regional plan", "keypoints": "Key points", "sitreps": "Situation reports",
-             "packs": "Information-sharing packs", "funding": "Funding updates", "preparedness": "Contingency plans"}
+             "packs": "Information-sharing packs", "funding": "Funding updates", "preparedness": "Preparedness: contingency plans and dashboards"}
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Review: {_e(new)}</title>",
              f"<style>{STYLE}</style></head><body><h1>What changed</h1><p class='muted'>{_e(old)} &rarr; {_e(new)}. "
              "<a href='changes.md'>changes.md</a> &middot; <a href='changes.xlsx'>changes.xlsx</a></p>"]

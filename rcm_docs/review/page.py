@@ -123,6 +123,11 @@ def _documents(build: Path, plan) -> list[tuple[str, list[tuple[str, str]]]]:
     out.append(("Information-sharing packs", [(f"{n}: {a['name']}", f"packs/{code}/{c}")
                                               for code, a in plan.audiences.items() for c, n in docs
                                               if c in plan.pack_documents(code)]))
+    preparing = [(c.code, c.name) for c in plan.preparedness]
+    out.append(("Preparedness: contingency plans and dashboards",
+                [(f"{n}: inter-agency contingency plan", f"preparedness/contingency/{c}") for c, n in preparing]
+                + [(f"{n}: preparedness dashboard", f"preparedness/dashboard/{c}")
+                   for c, n in preparing + ([("regional", "Regional")] if preparing else [])]))
     return [(kind, [(n, b) for n, b in rows if any((build / f"{b}.{e}").exists() for e in ("docx", "pdf", "md"))])
             for kind, rows in out]
 
@@ -147,6 +152,10 @@ def _plan_checks(build: Path, plan) -> list[str]:
     out = []
     for code in plan.country_codes:
         path = build / "figures" / f"{code}.json"
+        if path.exists():
+            out += json.loads(path.read_text()).get("checks", [])
+    for code in plan.preparedness_codes:
+        path = build / "figures" / "preparedness" / f"{code}.json"
         if path.exists():
             out += json.loads(path.read_text()).get("checks", [])
     return out

@@ -155,6 +155,7 @@ def get_documents():
         + [f"build/packs/{a}/{d}.{ext}" for a in PLAN.audiences for d in PLAN.pack_documents(a)
            for ext in ("md", "docx", "pdf", "xlsx")]
         + ["build/plan/plan_rows.csv", "build/plan/plan_rows.xlsx", "build/reports/summary.md", "build/reports/summary.html"]
+        + preparedness_documents()  # workflow/rules/preparedness.smk
     )
 
 
@@ -179,12 +180,12 @@ def get_final_outputs():
 def get_document_outputs():
     """Everything a failed build puts back from build/.last-good: the documents and their charts."""
     return get_documents() + expand("build/charts/{doc}", doc=DOCS) + expand(
-        "build/charts/sitreps-{period}-{doc}", period=SITREPS, doc=DOCS) + expand("build/charts/funding-{doc}", doc=DOCS)
+        "build/charts/sitreps-{period}-{doc}", period=SITREPS, doc=DOCS) + expand("build/charts/funding-{doc}", doc=DOCS) + preparedness_chart_dirs()
 
 
 def after_build(failed):
     review_jobs.after_build(".", failed, get_document_outputs(), expand("build/data/{country}.status.json",
-                            country=COUNTRIES), "build/index.html", config.get("previous") or None,
+                            country=COUNTRIES) + preparedness_statuses(), "build/index.html", config.get("previous") or None,
                             review_jobs.unfinished_steps(workflow.dag) if failed else [], forget_run)
 
 

@@ -19,7 +19,7 @@ rule manifest:
 
 rule review_index:
     input:
-        status=expand("build/data/{country}.status.json", country=COUNTRIES),
+        status=expand("build/data/{country}.status.json", country=COUNTRIES) + preparedness_statuses(),
         documents=get_documents(),
         previous=declared(get_previous_figures),
     output:

@@ -66,7 +66,9 @@ rule validate_sitrep:
 
 rule validate_summary:
     input:
-        status=expand("build/data/{country}.status.json", country=COUNTRIES) + ["build/data/funding.status.json"],
+        # preparedness_statuses (preparedness.smk, included later) is called when the DAG is built
+        status=lambda wildcards: expand("build/data/{country}.status.json", country=COUNTRIES)
+        + ["build/data/funding.status.json"] + preparedness_statuses(),
         narratives=declared(get_all_narratives),
         plan="inputs/plan.yaml",
     output:
