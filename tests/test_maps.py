@@ -47,6 +47,13 @@ def test_fit_keeps_the_box_and_fills_the_frame():
     assert x == pytest.approx(8.25 / 2) and y == pytest.approx(9.5 / 2)
 
 
+def test_shapes_are_cut_to_the_frame():
+    # A square half outside the frame's left edge keeps its inside half; a triangle across a corner its tip.
+    assert sorted(maps._clip([(-1, 1), (2, 1), (2, 2), (-1, 2)], (0, 3, 0, 3))) == [(0, 1), (0, 2), (2, 1), (2, 2)]
+    assert set(maps._clip([(2, 2), (4, 2), (2, 4)], (0, 3, 0, 3))) == {(2, 2), (2, 3), (3, 2), (3, 3)}
+    assert maps._clip([(5, 5), (6, 5), (6, 6)], (0, 3, 0, 3)) == []
+
+
 def test_country_map_circles_from_the_fixture_figures(built):
     plan = workspace_plan(built)
     fig = json.loads((built / "build/figures/UGA.json").read_text())
