@@ -128,6 +128,17 @@ def test_regional_map_shades_the_countries_by_their_requirements():
     assert 0 < min(ys) and max(ys) < spec["height"]
 
 
+def test_a_plan_with_nothing_submitted_yet_gets_a_map_that_says_so():
+    countries = [{"code": "SDN", "name": "Sudan", "requirements": 0.0}, {"code": "TCD", "name": "Chad",
+                                                                          "requirements": 250_000.0}]
+    spec, alt = maps.regional_map(countries, "USD", "31 March 2026", 8.25, 9.5)
+    assert [layer["fill"] for layer in spec["layers"][1:]] == [maps.NO_DATA, maps.BLUES[3]]
+    assert spec["legend"]["items"] == [{"fill": maps.BLUES[3], "text": "USD 250,000"},
+                                       {"fill": maps.NO_DATA, "text": "none submitted"}]
+    spec, _ = maps.regional_map([{**countries[0]}], "USD", "31 March 2026", 8.25, 9.5)
+    assert spec["legend"]["items"] == [{"fill": maps.NO_DATA, "text": "none submitted"}]
+
+
 def test_maps_are_in_both_formats_with_source_disclaimer_and_alt_text(built):
     d = docx.Document(str(built / "build/rrp/UGA.docx"))
     alts = [el.get("descr") for el in d.element.body.iter(qn("wp:docPr"))]

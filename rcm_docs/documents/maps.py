@@ -67,8 +67,8 @@ def class_of(v: float, breaks: list[float]) -> int | None:
 
 
 def class_labels(breaks: list[float], show) -> list[str]:
-    if len(breaks) == 1:
-        return [show(breaks[0])]
+    if len(breaks) <= 1:
+        return [show(b) for b in breaks]
     return ([f"up to {show(breaks[0])}"] + [f"{show(a)} to {show(b)}" for a, b in zip(breaks, breaks[1:-1])]
             + [f"over {show(breaks[-2])}"])
 
@@ -383,7 +383,9 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
     spec["labels"] = labels.out
     spec["legend"] = {"kind": "classes", "title": f"Financial requirements ({currency})",
                       "items": [{"fill": f, "text": t} for f, t in
-                                zip(colours, class_labels(breaks, lambda v: fmt.money_short(v, currency)))]}
+                                zip(colours, class_labels(breaks, lambda v: fmt.money_short(v, currency)))]
+                      + ([{"fill": NO_DATA, "text": "none submitted"}] if any(class_of(c["requirements"], breaks)
+                                                                              is None for c in mapped) else [])}
     alt = ("Map: financial requirements by country, " + ", ".join(
         f"{c['name']} {fmt.money_short(c['requirements'], currency)}"
         for c in sorted(countries, key=lambda c: (-c["requirements"], c["name"]))) + "." + (" " + note if note else ""))
