@@ -47,6 +47,13 @@ def test_fit_keeps_the_box_and_fills_the_frame():
     assert x == pytest.approx(8.25 / 2) and y == pytest.approx(9.5 / 2)
 
 
+def test_shapes_are_cut_to_the_frame():
+    # A square half outside the frame's left edge keeps its inside half; a triangle across a corner its tip.
+    assert sorted(maps._clip([(-1, 1), (2, 1), (2, 2), (-1, 2)], (0, 3, 0, 3))) == [(0, 1), (0, 2), (2, 1), (2, 2)]
+    assert set(maps._clip([(2, 2), (4, 2), (2, 4)], (0, 3, 0, 3))) == {(2, 2), (2, 3), (3, 2), (3, 3)}
+    assert maps._clip([(5, 5), (6, 5), (6, 6)], (0, 3, 0, 3)) == []
+
+
 def test_country_map_circles_from_the_fixture_figures(built):
     plan = workspace_plan(built)
     fig = json.loads((built / "build/figures/UGA.json").read_text())
@@ -119,6 +126,17 @@ def test_regional_map_shades_the_countries_by_their_requirements():
     # Every plan country whole in the frame: Colombia's north coast to Chile's Cape Horn.
     ys = [y for layer in spec["layers"][1:] for r in layer["rings"] for y in r[1::2]]
     assert 0 < min(ys) and max(ys) < spec["height"]
+
+
+def test_a_plan_with_nothing_submitted_yet_gets_a_map_that_says_so():
+    countries = [{"code": "SDN", "name": "Sudan", "requirements": 0.0}, {"code": "TCD", "name": "Chad",
+                                                                          "requirements": 250_000.0}]
+    spec, alt = maps.regional_map(countries, "USD", "31 March 2026", 8.25, 9.5)
+    assert [layer["fill"] for layer in spec["layers"][1:]] == [maps.NO_DATA, maps.BLUES[3]]
+    assert spec["legend"]["items"] == [{"fill": maps.BLUES[3], "text": "USD 250,000"},
+                                       {"fill": maps.NO_DATA, "text": "none submitted"}]
+    spec, _ = maps.regional_map([{**countries[0]}], "USD", "31 March 2026", 8.25, 9.5)
+    assert spec["legend"]["items"] == [{"fill": maps.NO_DATA, "text": "none submitted"}]
 
 
 def test_maps_are_in_both_formats_with_source_disclaimer_and_alt_text(built):

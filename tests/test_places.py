@@ -175,3 +175,11 @@ def test_the_geo_reference_and_its_attribution_ship_in_the_package():
     assert files == ["geo/README.md", "geo/admin1_label_points.csv", "geo/corrections.csv", "geo/countries_50m.geojson"]
     assert all(any(fnmatch.fnmatch(f, pattern) for pattern in data) for f in files)
     assert "public domain" in (places.GEO / "README.md").read_text() and "Natural Earth" in places.NATURAL_EARTH
+
+
+def test_the_shipped_outlines_are_polygons_in_longitude_and_latitude():
+    # countries() trusts the shipped file as parsed; this is the check it would otherwise make on each read.
+    data = json.loads((places.GEO / "countries_50m.geojson").read_text(encoding="utf-8"))
+    for f in data["features"]:
+        assert places._polygons(f["geometry"]), f["properties"]
+    assert len(places.countries()) == len(data["features"]) == 241

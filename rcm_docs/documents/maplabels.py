@@ -58,7 +58,7 @@ class Labels:
         of `order` inside the frame, clear of labels and symbols already placed and least on other countries'
         land (a name over the neighbour reads as the neighbour's); within: only where it lies wholly on own's
         land. False if no position is clear."""
-        w = max(len(t) * size * CHAR_CM for t, size in lines) + 0.1
+        w = max(len(t) * size * CHAR_CM for t, size in lines) + 0.25  # the halo's inset and a little air
         h = sum(size * 0.0353 * 1.3 for _, size in lines)
         at = {"center": ("center", x - w / 2, y - h / 2), "right": ("left", x + gap, y - h / 2),
               "left": ("right", x - gap - w, y - h / 2), "above": ("center", x - w / 2, y - gap - h),

@@ -67,8 +67,8 @@ def class_of(v: float, breaks: list[float]) -> int | None:
 
 
 def class_labels(breaks: list[float], show) -> list[str]:
-    if len(breaks) == 1:
-        return [show(breaks[0])]
+    if len(breaks) <= 1:
+        return [show(b) for b in breaks]
     return ([f"up to {show(breaks[0])}"] + [f"{show(a)} to {show(b)}" for a, b in zip(breaks, breaks[1:-1])]
             + [f"over {show(breaks[-2])}"])
 
@@ -163,9 +163,10 @@ def _union(boxes) -> tuple[float, float, float, float]:
 
 
 def rings_cm(polygons, view: View) -> list[list[float]]:
-    """Polygons as flat [x0, y0, x1, y1, ...] rings in cm for Typst: rings outside the frame or too small to
-    see are left out, vertices closer than TOLERANCE_CM to the last kept one dropped."""
-    frame = (-1.0, view.width + 1.0, -1.0, view.height + 1.0)
+    """Polygons as flat [x0, y0, x1, y1, ...] rings in cm for Typst: cut to the frame (with a margin the
+    frame's clip hides), rings too small to see left out, vertices closer than TOLERANCE_CM to the last kept
+    one dropped. A neighbour's far side costs nothing to draw."""
+    frame = (-0.2, view.width + 0.2, -0.2, view.height + 0.2)
     out = []
     for poly in polygons:
         for ring in poly:
@@ -173,13 +174,39 @@ def rings_cm(polygons, view: View) -> list[list[float]]:
             box = _bbox([pts])
             if not _overlaps(box, frame) or max(box[1] - box[0], box[3] - box[2]) < 2 * TOLERANCE_CM:
                 continue
-            kept = [pts[0]]
+            if not (frame[0] <= box[0] and box[1] <= frame[1] and frame[2] <= box[2] and box[3] <= frame[3]):
+                pts = _clip(pts, frame)
+            kept = pts[:1]
             for p in pts[1:]:
                 if abs(p[0] - kept[-1][0]) + abs(p[1] - kept[-1][1]) >= TOLERANCE_CM:
                     kept.append(p)
             if len(kept) >= 3:
                 out.append([round(v, 3) for p in kept for v in p])
     return out
+
+
+def _clip(pts: list[tuple[float, float]], frame) -> list[tuple[float, float]]:
+    """The ring cut to the rectangle frame (Sutherland-Hodgman: one edge of the rectangle at a time)."""
+    for axis, bound, keep_below in ((0, frame[0], False), (0, frame[1], True), (1, frame[2], False),
+                                    (1, frame[3], True)):
+        if not pts:
+            break
+        inside = (lambda p: p[axis] <= bound) if keep_below else (lambda p: p[axis] >= bound)
+        cut = []
+        for a, b in zip(pts[-1:] + pts[:-1], pts):
+            if inside(b):
+                if not inside(a):
+                    cut.append(_cross(a, b, axis, bound))
+                cut.append(b)
+            elif inside(a):
+                cut.append(_cross(a, b, axis, bound))
+        pts = cut
+    return pts
+
+
+def _cross(a, b, axis: int, bound: float) -> tuple[float, float]:
+    t = (bound - a[axis]) / (b[axis] - a[axis])
+    return (bound, a[1] + t * (b[1] - a[1])) if axis == 0 else (a[0] + t * (b[0] - a[0]), bound)
 
 
 def _centre(polygons) -> tuple[float, float]:
@@ -356,7 +383,9 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
     spec["labels"] = labels.out
     spec["legend"] = {"kind": "classes", "title": f"Financial requirements ({currency})",
                       "items": [{"fill": f, "text": t} for f, t in
-                                zip(colours, class_labels(breaks, lambda v: fmt.money_short(v, currency)))]}
+                                zip(colours, class_labels(breaks, lambda v: fmt.money_short(v, currency)))]
+                      + ([{"fill": NO_DATA, "text": "none submitted"}] if any(class_of(c["requirements"], breaks)
+                                                                              is None for c in mapped) else [])}
     alt = ("Map: financial requirements by country, " + ", ".join(
         f"{c['name']} {fmt.money_short(c['requirements'], currency)}"
         for c in sorted(countries, key=lambda c: (-c["requirements"], c["name"]))) + "." + (" " + note if note else ""))
