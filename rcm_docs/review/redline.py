@@ -44,7 +44,7 @@ def redline(old_docx, new_docx, out_docx, author: str = "rcm-docs", date: str = 
 
     old, new = docx.Document(str(old_docx)), docx.Document(str(new_docx))
     # Revision ids share one space with bookmarks and comments: start above every id in use.
-    ids = [int(v) for e in new.element.iter(q("*")) if (v := e.get(q("id"))) and v.lstrip("-").isdigit()]
+    ids = [int(v) for v in new.element.xpath("//w:*/@w:id") if v.lstrip("-").isdigit()]
     red = _Redliner(author, date, max(ids, default=0))
     red.stats["paragraphs_changed"] = red.diff_blocks(old.element.body, new.element.body)
     new.save(str(out_docx))
@@ -104,12 +104,19 @@ def _words(tokens) -> int:
     return sum(len(t[1].split()) for t in tokens)
 
 
-def _key(el) -> str:
-    if el.tag == P:
-        return "".join(t[0] for t in _tokens(_pieces(el)))
-    if el.tag in (TBL, TR):
-        return ("\n" if el.tag == TBL else "\t").join(_key(c) for c in el.findall(TR if el.tag == TBL else TC))
-    return "\n".join(_key(b) for b in _blocks(el))
+def _key(el, memo: dict) -> str:
+    """What a block is compared by: its tokens' keys joined, which for text is the text itself. Kept in
+    memo: a table's key holds its rows' and cells', which the alignment one level down asks for again."""
+    key = memo.get(el)
+    if key is None:
+        if el.tag == P:
+            key = "".join(OBJ + _object_key(e) if e is not None else text for text, _, e in _pieces(el))
+        elif el.tag in (TBL, TR):
+            key = ("\n" if el.tag == TBL else "\t").join(_key(c, memo) for c in el.findall(TR if el.tag == TBL else TC))
+        else:
+            key = "\n".join(_key(b, memo) for b in _blocks(el))
+        memo[el] = key
+    return key
 
 
 def _opcodes(a: list, b: list) -> list:
@@ -187,6 +194,8 @@ class _Redliner:
     def __init__(self, author: str, date: str, last_id: int):
         self.author, self.date, self.last_id = author, date, last_id
         self.stats = {"paragraphs_changed": 0, "cells_changed": 0, "insertions": 0, "deletions": 0}
+        # Keys are taken top-down before any block below is rewritten, so one taken stays true (see _key).
+        self.keys: dict = {}
 
     def rev(self, kind: str):
         self.last_id += 1
@@ -200,7 +209,7 @@ class _Redliner:
 
     def align(self, olds: list, news: list, container) -> int:
         """Blocks or rows: equal ones stay as they are in NEW, paired ones are diffed, the others marked."""
-        ka, kb = [_key(b) for b in olds], [_key(b) for b in news]
+        ka, kb = [_key(b, self.keys) for b in olds], [_key(b, self.keys) for b in news]
         changed = 0
         for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
             if tag == "equal":
