@@ -58,6 +58,9 @@ def test_a_redline_for_every_document_whose_bytes_changed_and_none_for_the_other
             "sitreps/2026-03/UGA.docx"} <= changed and "rrp/KEN.docx" not in changed
     written = {p.relative_to(out).as_posix().replace(".redline.docx", ".docx") for p in out.rglob("*.redline.docx")}
     assert written == changed
+    # The build's last good copies (build/.last-good/) are bookkeeping, not documents: no redline, not listed.
+    assert (drafts[1] / ".last-good/rrp/UGA.docx").exists() and not [w for w in written if w.startswith(".")]
+    assert ".last-good" not in (out / "changes.md").read_text()
     page = (out / "index.html").read_text()
     assert "Situation reports" in page and "sitreps/2026-03/UGA.redline.docx" in page
     assert "localisation share" in (out / "changes.md").read_text()

@@ -6,14 +6,19 @@ import json
 import os
 from pathlib import Path
 
-# Not documents a reader receives: annotated copies of submissions, and redlines of an earlier review.
-NOT_DOCUMENTS = ("reports/",)
+# Not documents a reader receives: annotated copies of submissions, and the build's redlines.
+NOT_DOCUMENTS = ("reports/", "review/")
 
 
 def documents(build: Path) -> dict[str, Path]:
-    """Every DOCX of a build, by its path inside the build."""
-    return {p.relative_to(build).as_posix(): p for p in sorted(build.rglob("*.docx"))
-            if not p.relative_to(build).as_posix().startswith(NOT_DOCUMENTS) and not p.name.startswith(".")}
+    """Every DOCX of a build, by its path inside the build. Hidden files and folders are the build's own
+    bookkeeping (build/.last-good keeps the last good copy of every document): never a document."""
+    out = {}
+    for p in sorted(build.rglob("*.docx")):
+        rel = p.relative_to(build)
+        if not rel.as_posix().startswith(NOT_DOCUMENTS) and not any(part.startswith(".") for part in rel.parts):
+            out[rel.as_posix()] = p
+    return out
 
 
 def count_line(counts: dict) -> str:
