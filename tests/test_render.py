@@ -154,3 +154,18 @@ def test_docx_finishing_finds_each_style_once_and_a_style_added_later_too(tmp_pa
     assert later.style.name == "Table Text"
     styled.style = doc.styles["Heading 2"]
     assert styled.style.name == "Heading 2"
+
+
+def test_a_template_edited_between_builds_renders_its_new_text(tmp_path):
+    # Compiled templates are kept between builds (Jinja's bytecode cache): never in place of a newer source.
+    from rcm_docs.documents import render
+
+    (tmp_path / "keypoints.md.j2").write_text("Requirements: {{ total | money }}\n")
+    render._environment.cache_clear()  # a new build's process
+    assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
+        "Requirements: USD 1,500,000\n"
+    assert render._environment(tuple([str(tmp_path)])).bytecode_cache is not None
+    (tmp_path / "keypoints.md.j2").write_text("Financial requirements: {{ total | money }}\n")
+    render._environment.cache_clear()
+    assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
+        "Financial requirements: USD 1,500,000\n"
