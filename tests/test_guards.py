@@ -334,6 +334,22 @@ def test_oversize_and_deep_nesting_refused():
         safe_yaml_load("[" * 50_000 + "]" * 50_000)
 
 
+def test_plan_read_by_libyaml_where_present_with_the_same_values_and_bounds(monkeypatch):
+    from rcm_docs.common import plan as plan_module
+
+    from conftest import ROOT
+
+    text = (ROOT / "inputs" / "plan.yaml").read_text(encoding="utf-8")
+    assert (plan_module._FAST_LOADER is not None) == yaml.__with_libyaml__
+    fast = safe_yaml_load(text)
+    monkeypatch.setattr(plan_module, "_FAST_LOADER", None)  # PyYAML without libyaml: the pure-Python reader
+    assert safe_yaml_load(text) == fast == yaml.safe_load(text)
+    with pytest.raises(PlanError, match="nested too deeply"):
+        safe_yaml_load("[" * 50_000 + "]" * 50_000)
+    with pytest.raises(PlanError, match="uses 81 aliases"):
+        safe_yaml_load(laughs(10, 9, "lol" * 23))
+
+
 def test_yaml_syntax_errors_pass_through_for_the_caller():
     with pytest.raises(yaml.YAMLError):
         safe_yaml_load("a: [1, 2\n")

@@ -34,6 +34,31 @@ def test_rows_csv_round_trips_text_and_numbers(tmp_path):
     assert back.loc[0, "budget_usd"] == 1500.5 and pd.isna(back.loc[0, "cva_usd"])
 
 
+def test_defused_csv_escapes_exactly_the_cells_a_spreadsheet_would_run_and_reads_them_back(tmp_path):
+    # Columns the fast check passes over (no cell starts with a risky character, an apostrophe only
+    # inside a word) and columns it must look into: every start character, one cell among many, an
+    # apostrophe typed at the start, mixed numbers and blanks in one column.
+    n = 2000
+    df = pd.DataFrame({
+        "activity": [f"Children's activity {i}" for i in range(n)],
+        "organisation": ["UNHCR"] * (n - 1) + ["=HYPERLINK(\"http://x\")"],
+        "description": [["+cmd", "-1+1", "@SUM(A1)", "\tx", "'quoted", "ok", "a-b", "x=1"][i % 8] for i in range(n)],
+        "admin1": pd.Series([["Nariño", 5, None, "-dash"][i % 4] for i in range(n)], dtype=object),
+        "budget_usd": [float(i) - 3 for i in range(n)],
+    })
+    write_rows_csv(df, tmp_path / "r.csv")
+    written = pd.read_csv(tmp_path / "r.csv", keep_default_na=False, dtype=str)
+    assert written["activity"].tolist() == df["activity"].tolist()
+    assert written["organisation"].iat[-1] == "'=HYPERLINK(\"http://x\")" and written["organisation"].iat[0] == "UNHCR"
+    assert written["description"].tolist()[:8] == ["'+cmd", "'-1+1", "'@SUM(A1)", "'\tx", "''quoted", "ok", "a-b", "x=1"]
+    assert written["admin1"].tolist()[:4] == ["Nariño", "5", "", "'-dash"]
+    assert written["budget_usd"].iat[0] == "-3.0"  # numbers are never escaped
+    back = read_rows_csv(tmp_path / "r.csv")
+    for col in ("activity", "organisation", "description"):
+        assert back[col].tolist() == df[col].tolist()
+    assert back["admin1"].tolist()[:4] == ["Nariño", "5", "", "-dash"]
+
+
 def test_xlsx_is_byte_identical_across_writes_and_keeps_formulas_as_text(tmp_path):
     df = pd.DataFrame({"activity": ["=1+1", "ok"], "budget_usd": [1.0, 2.0]})
     write_xlsx({"rows": df}, tmp_path / "a.xlsx", 1_700_000_000)

@@ -65,8 +65,17 @@ def view(path, accept=True):
     return lines
 
 
+def separators(path):
+    """The spaces inserted and deleted again between a deletion and the insertion that replaces it."""
+    root = path if isinstance(path, etree._Element) else xml(path)
+    return [e for e in root.iter(q("ins")) if len(e) == 1 and e[0].tag == q("del")]
+
+
 def revisions(path, kind):
-    return list((path if isinstance(path, etree._Element) else xml(path)).iter(q(kind)))
+    """w:ins or w:del, less the separators (redline.py: _Redliner.separator)."""
+    root = path if isinstance(path, etree._Element) else xml(path)
+    ghost = [x for g in separators(root) for x in (g, g[0])]  # held, so lxml hands back these very elements
+    return [e for e in root.iter(q(kind)) if not any(e is x for x in ghost)]
 
 
 def content_revisions(path, kind):
@@ -90,6 +99,7 @@ def test_one_number_in_a_cell(tmp_path):
     summary = redline(a, b, out)
     assert summary == {"paragraphs_changed": 0, "cells_changed": 1, "insertions": 1, "deletions": 1}
     root = xml(out)
+    assert len(separators(root)) == 1
     (d,), (i,) = revisions(root, "del"), revisions(root, "ins")
     assert run_text(d) == "1,200" and run_text(i) == "1,250"
     assert d.get(q("author")) == "rcm-docs" and d.get(q("date")) == "2026-01-01T00:00:00Z"
@@ -122,6 +132,26 @@ def test_one_word_in_a_paragraph(tmp_path):
     assert p is i.getparent()
     unchanged = "".join(t.text for r in p.findall(q("r")) for t in r.iter(q("t")))
     assert unchanged == "The quick  fox jumps over the lazy dog."
+    assert [run_text(g) for g in separators(root)] == [" "]  # '~~brown~~ red', not '~~brown~~red'
+    # Words only added (or only removed) need nothing to set them apart.
+    c = make(tmp_path, "c", [x.replace("lazy dog", "lazy old dog") for x in BASE])
+    redline(a, c, tmp_path / "added.docx")
+    assert not separators(tmp_path / "added.docx") and view(tmp_path / "added.docx") == view(c)
+
+
+def test_a_number_replaced_is_set_apart_from_its_replacement_and_accepting_or_rejecting_drops_the_space(tmp_path):
+    # 'USD 406,241,000' -> 'USD 406,491,000' read as '406,241,000406,491,000', and a narrow cell broke
+    # it anywhere ('406,241,00' over '0406,491,000' in LibreOffice).
+    a = make(tmp_path, "a", BASE)
+    b = make(tmp_path, "b", [x.replace("1,200", "1,250").replace("USD 57,000", "USD 58,500") for x in BASE])
+    out = tmp_path / "out.docx"
+    redline(a, b, out)
+    ghosts = separators(out)
+    assert len(ghosts) == 3  # the people cell (1,200 -> 1,250), and "57,000" -> "58,500" in the total cell and the paragraph
+    for g in ghosts:
+        assert run_text(g) == " " and g.getprevious().tag == q("del") and g.getnext().tag == q("ins")
+        assert g.get(q("id")) != g[0].get(q("id"))
+    assert view(out, accept=True) == view(b) and view(out, accept=False) == view(a)
 
 
 def test_paragraph_removed_and_added(tmp_path):
@@ -201,3 +231,33 @@ def test_renumbered_captions_are_not_changes(tmp_path):
     assert inserted == {"Text gamma.", "Table 2: Table about gamma"}
     assert not content_revisions(out, "del")  # 'Table 2' -> 'Table 3' for beta is not a change
     assert view(out, accept=True) == view(b) and view(out, accept=False) == view(a)
+
+
+def test_a_chart_redrawn_with_new_figures_is_marked_inserted(tmp_path):
+    # Both drafts name their picture rId8 or so; the image bytes tell a redrawn chart from the same one.
+    import pymupdf
+
+    def png(name, shade):
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 20), 0)
+        pix.clear_with(shade)
+        pix.save(str(tmp_path / name))
+        return tmp_path / name
+
+    def doc(name, image):
+        d = docx.Document()
+        d.add_paragraph("Financial requirements by sector")
+        d.add_picture(str(image))
+        d.add_paragraph("Source: sector submissions.")
+        d.save(str(tmp_path / name))
+        return tmp_path / name
+
+    a, b = doc("a.docx", png("old.png", 120)), doc("b.docx", png("new.png", 200))
+    same = tmp_path / "same.docx"
+    redline(a, doc("a2.docx", tmp_path / "old.png"), same)
+    assert not revisions(same, "ins") and not revisions(same, "del")
+    out = tmp_path / "out.docx"
+    redline(a, b, out)
+    (ins,) = content_revisions(out, "ins")
+    assert ins.find(f".//{q('drawing')}") is not None and not content_revisions(out, "del")
+    assert "urn:rcm-docs" not in zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert view(out) == view(b) and view(out, accept=False) == view(a)

@@ -110,3 +110,62 @@ def test_pandoc_errors_are_reported_and_a_dead_pandoc_is_restarted(tmp_path):
     render._server.proc.kill()
     render._server.proc.wait()
     assert "#strong[still here]" in render._pandoc("**still here**", "typst")
+
+
+def test_pandoc_reads_a_document_once_for_both_formats_and_never_serves_another(tmp_path):
+    # The server keeps the last document it read for the next conversion (DOCX then Typst of one
+    # document); a different text, or the same text through another reader, is read anew.
+    import docx
+
+    from rcm_docs.documents.pandoc import _pandoc, _server
+
+    def words(path):
+        return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+    first, second = "# Needs\n\n**125,000** people ~~in need~~\n", "# Needs\n\n**130,000** people in need\n"
+    _pandoc(first, "docx", out=str(tmp_path / "a.docx"), reference_doc=None)
+    assert "125,000" in words(tmp_path / "a.docx")
+    assert "#strong[125,000]" in _pandoc(first, "typst")
+    again = _pandoc(second, "typst")
+    assert "#strong[130,000]" in again and "125,000" not in again
+    _pandoc(second, "docx", out=str(tmp_path / "b.docx"), reference_doc=None)
+    assert "130,000" in words(tmp_path / "b.docx") and "125,000" not in words(tmp_path / "b.docx")
+    assert "#strike[in need]" in _pandoc(first, "typst")
+    plain = _server.ask({"md": first, "from": "commonmark", "to": "typst"})["text"]
+    assert "#strike" not in plain and "~~in need~~" in plain.replace("\\", "")
+
+
+def test_docx_finishing_finds_each_style_once_and_a_style_added_later_too(tmp_path):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from rcm_docs.documents.word import _styles_found_once
+
+    doc = docx.Document()
+    styled = doc.add_paragraph("Protection", style="Heading 1")
+    later = doc.add_paragraph("12,500")
+    later._p.get_or_add_pPr().get_or_add_pStyle().set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "TableText")
+    plain = doc.add_paragraph("text")
+    _styles_found_once(doc)
+    assert styled.style.name == "Heading 1" and plain.style.name == "Normal"
+    assert later.style.name == "Normal"  # no such style yet: Word shows the default
+    doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    assert later.style.name == "Table Text"
+    styled.style = doc.styles["Heading 2"]
+    assert styled.style.name == "Heading 2"
+
+
+def test_a_template_edited_between_builds_renders_its_new_text(tmp_path):
+    # Compiled templates are kept between builds (Jinja's bytecode cache): never in place of a newer source.
+    from rcm_docs.documents import render
+
+    (tmp_path / "keypoints.md.j2").write_text("Requirements: {{ total | money }}\n")
+    render._environment.cache_clear()  # a new build's process
+    assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
+        "Requirements: USD 1,500,000\n"
+    assert render._environment(tuple([str(tmp_path)])).bytecode_cache is not None
+    (tmp_path / "keypoints.md.j2").write_text("Financial requirements: {{ total | money }}\n")
+    render._environment.cache_clear()
+    assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
+        "Financial requirements: USD 1,500,000\n"

@@ -178,6 +178,45 @@ def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
     assert p.message.endswith("inputs/submissions/KEN/PRO.csv row 2") and not a.problems
 
 
+def test_repeats_across_three_sector_files_each_name_the_first_file_and_row():
+    import random
+
+    import pandas as pd
+
+    from rcm_docs.intake.checks import Result
+    from rcm_docs.intake.validate import cross_sector_duplicates
+
+    def result(name, rows):
+        return Result(name, "KEN", name[:3], pd.DataFrame(
+            [dict(zip(["organisation", "activity", "indicator", "admin1", "source_row"], r), source_sheet="") for r in rows]),
+            [], len(rows))
+
+    pro = result("PRO.csv", [("UNHCR", "Legal aid", "# people", "Turkana", 2), ("NRC", "Shelter kits", "# people", "Kakuma", 3)])
+    edu = result("EDU.csv", [("unhcr", "LEGAL AID", "# People", "turkana", 7), ("IRC", "Schools", "# schools", "Kakuma", 8)])
+    wsh = result("WSH.csv", [("IRC", "Schools", "# schools", "Kakuma", 4), ("UNHCR", "Legal aid", "# people", "Turkana", 5),
+                             ("NRC", "Shelter kits", "# people", "Nairobi", 6)])
+    cross_sector_duplicates([pro, edu, wsh])
+    assert not pro.problems
+    assert [(p.row, p.message.split(" as ")[1]) for p in edu.problems] == [(7, "PRO.csv row 2")]
+    assert [(p.row, p.message.split(" as ")[1]) for p in wsh.problems] == [(4, "EDU.csv row 8"), (5, "PRO.csv row 2")]
+    assert edu.problems[0].value == "legal aid" and edu.verdict == "accepted with warnings"
+
+    # Many files and rows against the rule read the plain way: the first file and row with a key stands,
+    # every row of another file with it is a repeat.
+    rnd = random.Random(7)
+    files = [result(f"S{k}.csv", [(rnd.choice("AB"), rnd.choice(["x", "X", "y"]), "i", rnd.choice("pq"), n + 2)
+                                  for n in range(rnd.randint(0, 12))]) for k in range(6)]
+    cross_sector_duplicates(files)
+    first, expected = {}, []
+    for r in files:
+        for org, act, ind, area, row in r.rows[["organisation", "activity", "indicator", "admin1", "source_row"]].itertuples(index=False) if not r.rows.empty else []:
+            k = (org.casefold(), act.casefold(), ind, area)
+            if k in first and first[k][0] != r.file:
+                expected.append((r.file, row, f"{first[k][0]} row {first[k][1]}"))
+            first.setdefault(k, (r.file, row))
+    assert [(r.file, p.row, p.message.split(" as ")[1]) for r in files for p in r.problems] == expected and expected
+
+
 def test_oversize_file_is_refused_unread_with_the_limit_named(tmp_path, registry):
     from rcm_docs.common.plan import parse_plan
 

@@ -18,13 +18,12 @@ import os
 import shutil
 from pathlib import Path
 
-from ..common.files import atomic_write_text
+from ..common.files import DIRECTORY_STAMP as TIMESTAMP  # Snakemake's mtime carrier of a directory output
+from ..common.files import STALE_MTIME, atomic_write_text, is_stale, stale_documents  # noqa: F401  (is_stale: API)
 
 BUILD = "build"
 LAST_GOOD = ".last-good"
 STALE_JSON = "stale.json"
-STALE_MTIME = 315532800  # 1980-01-01, the zip epoch: older than any input, so the step reruns
-TIMESTAMP = ".snakemake_timestamp"  # Snakemake's mtime carrier of a directory output
 
 
 def _kept(root, output: str) -> Path:
@@ -89,24 +88,9 @@ def _link(src, dst) -> None:
         shutil.copy2(src, dst)
 
 
-def is_stale(path: Path) -> bool:
-    """A restored document keeps its 1980 mtime until a run rebuilds it."""
-    path = Path(path)
-    stamp = path / TIMESTAMP if path.is_dir() else path
-    try:
-        return int(stamp.stat().st_mtime) == STALE_MTIME
-    except OSError:
-        return False
-
-
 def stale(root=".") -> dict[str, dict]:
     """build/stale.json, less the documents rebuilt since: {output path: {step, log, why, since}}."""
-    path = Path(root) / BUILD / STALE_JSON
-    try:
-        recorded = json.loads(path.read_text(encoding="utf-8")).get("documents", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return {k: v for k, v in recorded.items() if isinstance(v, dict) and is_stale(Path(root) / k)}
+    return stale_documents(Path(root) / BUILD)
 
 
 def write_stale(root, documents: dict) -> None:

@@ -18,7 +18,28 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
     with stage_times() as times:
         _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
                 sitrep_json, audience, annex_xlsx)
+        _redline_against_last_build(root, out_docx)
     return {"timings": times}
+
+
+def _redline_against_last_build(root, out_docx) -> None:
+    """The document's redline against the last build's copy (build/.previous/), made here, beside the other
+    worker's documents, so that build/index.html, made last and alone, finds it made (build/review.py)."""
+    from ..documents.render import timed
+    from ..review.drafts import redline_pair
+    from .review import PREVIOUS, REVIEW
+
+    build = Path(root) / "build"
+    try:
+        doc = Path(out_docx).resolve().relative_to(build.resolve()).as_posix()
+    except ValueError:
+        return
+    if (build / PREVIOUS / doc).is_file():
+        with timed("redline"):
+            try:
+                redline_pair(build / PREVIOUS / doc, Path(out_docx), build / REVIEW, doc)
+            except Exception:  # noqa: BLE001  the document is made; the index step makes the redline or says why
+                pass
 
 
 def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,

@@ -38,20 +38,68 @@ def write_manifest(root, outputs: list, out_json) -> dict:
     return manifest
 
 
-def write_index(root, status_jsons: list, out, previous: str | None = None) -> None:
-    """build/index.html; with previous (an earlier build folder), what changed since it first; stale
-    documents (the last good ones, restored after a failed build) first of all."""
-    from ..review.diff import figure_changes, row_changes
+PREVIOUS = ".previous"  # build/.previous: the last build's documents, figures, rows and manifest, as links
+REVIEW = "review"  # build/review: the redlines build/index.html links
+
+
+def write_index(root, status_jsons: list, out, previous: str | None = None, remember: bool = True) -> None:
+    """build/index.html. It opens on the state of the draft (rejected submissions, stale documents: the last
+    good ones, restored after a failed build) and on what changed since the last build, or since
+    `previous` (an earlier build folder, the reference draft): documents by type with their redlines
+    (build/review/), the figures that moved, the submission rows behind them. Then, when `remember`, this
+    build becomes the last one (build/.previous/, hard links: no copy is made)."""
+    from ..review.drafts import compare_drafts
     from ..review.page import index_html
     from .lastgood import stale
 
     build = Path(out).parent
     statuses = [json.loads(Path(p).read_text()) for p in status_jsons]
-    changes = None
-    if previous:
-        prev = Path(previous)
-        changes = (previous, figure_changes(prev, build), row_changes(prev, build))
-    atomic_write_text(out, index_html(build, workspace_plan(root), statuses, changes, stale(root)))
+    reference = Path(previous) if previous else build / PREVIOUS
+    changes, note = None, ""
+    if (reference / "figures").is_dir():
+        # One process, no pool: the redlines of a one-number change take about half a second.
+        changes = compare_drafts(reference, build, build / REVIEW, previous or "the last build", parallel=False)
+        _forget_other_redlines(build / REVIEW, {d for d, c, _ in changes.documents if c == "changed"})
+    elif previous:
+        note = f"{previous}: not a build folder (no figures/ in it), so nothing to compare with."
+    else:
+        note = "This is the first build of this folder: the next one will open on what changed since it."
+    atomic_write_text(out, index_html(build, workspace_plan(root), statuses, changes, stale(root), note))
+    if remember:
+        remember_build(build)
+
+
+def _forget_other_redlines(review: Path, changed: set[str]) -> None:
+    """Redlines of an earlier comparison whose document has not changed since the last build: not linked,
+    so not kept (a reviewer browsing build/review/ sees this build's changes only)."""
+    from ..review.drafts import made_record
+
+    for p in review.rglob("*.redline.docx"):
+        if p.relative_to(review).as_posix().replace(".redline.docx", ".docx") not in changed:
+            p.unlink(missing_ok=True)
+            made_record(p).unlink(missing_ok=True)
+
+
+def remember_build(build: Path) -> None:
+    """build/.previous/: this build's documents (DOCX), figures, merged rows and manifest, for the next
+    build's page to compare with. Hard links (a later build writes new files, so the links keep these
+    bytes); a copy where the file system has none."""
+    import shutil
+
+    from ..review.drafts import documents
+    from .lastgood import _link
+
+    keep = [build / d for d in documents(build)] + sorted((build / "figures").rglob("*.json")) + [
+        p for p in (build / "plan" / "plan_rows.csv", build / "manifest.json") if p.is_file()]
+    target = build / PREVIOUS
+    fresh = build / f"{PREVIOUS}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    for src in keep:
+        dst = fresh / src.relative_to(build)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        _link(src, dst)
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.rename(target)
 
 
 def after_build(root, failed: bool, documents: list, status_jsons: list, index_out, previous: str | None = None,
@@ -80,7 +128,9 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
         except (OSError, ValueError):
             pass
     try:
-        write_index(root, readable, index_out, previous)
+        # The page says what the failed run changed and what is stale; the last build to compare with stays
+        # the last one that succeeded.
+        write_index(root, readable, index_out, previous, remember=False)
     except Exception as e:  # noqa: BLE001  the build's own error is the one to report
         print(f"rcm-docs: {index_out} could not be made again after the failed build: {type(e).__name__}: {e}",
               file=sys.stderr)

@@ -16,12 +16,13 @@ def logged(log, step, *args, **kwargs):
 
     t = time.perf_counter()
     try:
-        result = _in_workers(_in_dir, os.getcwd(), step, *args, **kwargs)
+        result, cpu = _in_workers(_in_dir, os.getcwd(), step, *args, **kwargs)
     except Exception as e:
         atomic_write_text(log, f"{step.__name__}: failed after {time.perf_counter() - t:.2f} s\n{e}\n")
         raise
     stages = result.get("timings", {}) if isinstance(result, dict) else {}
-    atomic_write_text(log, f"{step.__name__}: done in {time.perf_counter() - t:.2f} s\n"
+    # CPU beside wall time: on a shared machine the wall time measures the neighbours as much as the step.
+    atomic_write_text(log, f"{step.__name__}: done in {time.perf_counter() - t:.2f} s ({cpu:.2f} s CPU)\n"
                       + "".join(f"  {k}: {v:.3f} s\n" for k, v in stages.items()))
 
 
@@ -202,9 +203,21 @@ def _warm(parent: int | None = None) -> None:
 
 
 def _in_dir(cwd, fn, *args, **kwargs):
+    """-> (fn's result, the CPU seconds it took: of this process in a worker, of this thread in a build
+    without workers, and in either case of the process's pandoc server)."""
+    import sys
+    import time
+
     os.chdir(cwd)  # a worker serves one build: the workspace snakemake -d chose
+    own = time.process_time if threading.current_thread() is threading.main_thread() else time.thread_time
+
+    def clock():
+        pandoc = sys.modules.get("rcm_docs.documents.pandoc")  # loaded by the steps that use it
+        return own() + (pandoc.server_cpu_seconds() if pandoc else 0.0)
+
+    start = clock()
     try:
-        return fn(*args, **kwargs)
+        return fn(*args, **kwargs), max(clock() - start, 0.0)  # a restarted pandoc counts anew
     except Exception as e:
         portable = _portable(e)
         if portable is e:

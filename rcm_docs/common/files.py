@@ -39,3 +39,33 @@ def normalise_zip(path: str | Path, epoch: int, edit=None) -> None:
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
     Path(path).write_bytes(buf.getvalue())
+
+
+# The mark of a document the last build could not make again: build/lastgood.py puts its last good version
+# back with this mtime (1980-01-01, the zip epoch: older than any input, so the next run rebuilds it), and
+# build/stale.json says why. Snakemake keeps a directory output's mtime on this file inside it.
+STALE_MTIME = 315532800
+DIRECTORY_STAMP = ".snakemake_timestamp"
+
+
+def is_stale(path: str | Path) -> bool:
+    """A restored document keeps its 1980 mtime until a run rebuilds it."""
+    path = Path(path)
+    stamp = path / DIRECTORY_STAMP if path.is_dir() else path
+    try:
+        return int(stamp.stat().st_mtime) == STALE_MTIME
+    except OSError:
+        return False
+
+
+def stale_documents(build: str | Path) -> dict[str, dict]:
+    """A build folder's stale.json, less the documents rebuilt since: {'build/<path>': {step, log, why, since}}."""
+    import json
+
+    build = Path(build)
+    try:
+        recorded = json.loads((build / "stale.json").read_text(encoding="utf-8")).get("documents", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {k: v for k, v in recorded.items()
+            if isinstance(v, dict) and is_stale(build / str(k).split("/", 1)[-1] if str(k).startswith("build/") else build / k)}

@@ -21,10 +21,21 @@ def defuse(value):
     return value
 
 
+def _may_start_with(s: pd.Series, starts: tuple[str, ...]) -> bool:
+    """False when no text of the column starts with one of `starts`; True when one may. One join of the
+    column in C instead of a Python call per cell: the exact test below then runs only where it can
+    find something (the build reads and writes every CSV under build/ through these)."""
+    try:
+        joined = "\0" + "\0".join(s.to_numpy(dtype=object, copy=False))
+    except TypeError:  # not all text (numbers, missing values): the exact test decides
+        return True
+    return any("\0" + c in joined for c in starts)
+
+
 def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])) and _may_start_with(out[col], _ESCAPED):
             s = out[col]
             text = s.map(type) == str
             risky = text & s.where(text, "").str.startswith(_ESCAPED)
@@ -36,7 +47,7 @@ def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
 def undefuse_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The values defuse_frame was given, from a CSV it wrote (text columns read as str)."""
     for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+        if (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])) and _may_start_with(df[col], ("'",)):
             s = df[col]
             quoted = s.map(type).eq(str) & s.where(s.map(type).eq(str), "").str.startswith("'")
             if quoted.any():

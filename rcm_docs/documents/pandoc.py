@@ -120,6 +120,22 @@ class _PandocServer:
 _server = _PandocServer()
 
 
+def server_cpu_seconds() -> float:
+    """CPU seconds this process's pandoc server has used so far (Linux; 0 elsewhere or with no server):
+    a build step's log counts them with the step's own."""
+    import os
+
+    proc = _server.proc
+    if proc is None:
+        return 0.0
+    try:
+        with open(f"/proc/{proc.pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def warm() -> None:
     """Start this process's pandoc server and load python-docx before the first document needs them."""
     import docx  # noqa: F401

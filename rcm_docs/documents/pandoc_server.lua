@@ -80,8 +80,19 @@ local function sandboxed(doc)
   }
 end
 
+-- A document is asked for twice in a row, as DOCX and as Typst, from the same Markdown: reading it
+-- (the reader backtracks) is half of each conversion, so the last one read is kept for the next.
+local last = { md = nil, from = nil, doc = nil }
+
+local function read(md, from)
+  if last.md ~= md or last.from ~= from then
+    last = { md = md, from = from, doc = sandboxed(pandoc.read(md, from, {}, {})) }
+  end
+  return last.doc
+end
+
 local function convert(req)
-  local doc = sandboxed(pandoc.read(req.md, req.from, {}, {}))
+  local doc = read(req.md, req.from)
   if req.to == 'docx' then
     local bytes = pandoc.write(doc, 'docx', {
       reference_doc = req.reference_doc,

@@ -51,9 +51,16 @@ def environment(template_dirs: list[str | Path]) -> jinja2.Environment:
 
 @functools.lru_cache(maxsize=4)
 def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
-    # One environment per build: each template is compiled once, not once per document.
+    # One environment per build: each template is compiled once, not once per document. Compiled templates
+    # are kept between builds too (Jinja's own cache, in the user's temporary folder, checked against each
+    # template's source): compiling rrp.md.j2 took 0.12 s in every worker of every build.
+    try:
+        cache = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder to keep them in: compile each time
+        cache = None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(template_dirs)),
+        bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

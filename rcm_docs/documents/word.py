@@ -56,6 +56,26 @@ def _footer(doc, footer) -> None:
     _field(fp, "NUMPAGES")
 
 
+def _styles_found_once(doc) -> None:
+    """python-docx finds a paragraph's style by searching styles.xml at every `paragraph.style`, and for a
+    paragraph without one by scanning every style for the default: a third of a chapter's finishing. A
+    style found stays the same element while the document is finished, so each is looked up once (one
+    not found yet is looked up again: _table_text_style may add it)."""
+    part = doc.part
+    find, found = part.get_style, {}
+
+    def get_style(style_id, style_type):
+        key = (style_id, style_type)
+        if key not in found:
+            style = find(style_id, style_type)
+            if style_id is not None and style.style_id != style_id:
+                return style  # the default stands in for a style the document lacks (so far)
+            found[key] = style
+        return found[key]
+
+    part.get_style = get_style
+
+
 KEEP_WHOLE_ROWS = 15  # body rows; longer tables may break across pages (the same rule as rrp.typ)
 WIDE_TABLE_COLUMNS = 8
 _TR_PR_AFTER_CANT_SPLIT = ("trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")  # schema order
@@ -360,6 +380,7 @@ def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool 
     import docx
 
     doc = docx.Document(str(path))
+    _styles_found_once(doc)
     for section in doc.sections:
         section.different_first_page_header_footer = True  # the title block stands in for the header
         _header(doc, section, header, draft)

@@ -227,21 +227,25 @@ def validate_file(path, plan: Plan, registry: Registry, country: str, sector: st
 
 def cross_sector_duplicates(results: list[Result]) -> None:
     """Warn where the same organisation, activity, indicator and area appear in two sectors' files:
-    the same budget must not be appealed for twice."""
-    first: dict[tuple, tuple[str, int]] = {}
-    for r in results:
-        if r.rows.empty:
-            continue
-        keys = zip(r.rows["organisation"].str.casefold(), r.rows["activity"].str.casefold(),
-                   r.rows["indicator"].str.casefold(), r.rows["admin1"].str.casefold(), r.rows["source_row"])
-        for org, act, ind, area, row in keys:
-            k = (org, act, ind, area)
-            if k in first and first[k][0] != r.file:
-                f, frow = first[k]
-                r.problems.append(Problem(r.file, r.rows["source_sheet"].iat[0] or None, int(row), "activity", None, act,
-                                          Reason.DUPLICATE_ACROSS_SECTORS, f"same organisation, activity, indicator and admin1 as {f} row {frow}",
-                                          "keep the activity, and its budget, in one sector only"))
-            first.setdefault(k, (r.file, int(row)))
+    the same budget must not be appealed for twice. Each repeat names the first file and row that has it."""
+    cols = ["organisation", "activity", "indicator", "admin1"]
+    files = [(i, r) for i, r in enumerate(results) if not r.rows.empty]
+    if len(files) < 2:
+        return  # a file's repeats of itself are duplicate-row errors, checked with the file
+    keys = pd.concat([pd.DataFrame({c: r.rows[c].str.casefold().to_numpy(dtype=object) for c in cols})
+                      .assign(_file=i, _row=r.rows["source_row"].to_numpy()) for i, r in files], ignore_index=True)
+    first = keys.groupby(cols, sort=False, dropna=False)[["_file", "_row"]].transform("first")
+    again = keys["_file"].to_numpy() != first["_file"].to_numpy()
+    if not again.any():
+        return
+    sheets = {i: r.rows["source_sheet"].iat[0] or None for i, r in files}
+    for f, row, act, ff, frow in zip(keys["_file"][again].tolist(), keys["_row"][again].tolist(),
+                                     keys["activity"][again].tolist(), first["_file"][again].tolist(),
+                                     first["_row"][again].tolist()):
+        r = results[f]
+        r.problems.append(Problem(r.file, sheets[f], int(row), "activity", None, act, Reason.DUPLICATE_ACROSS_SECTORS,
+                                  f"same organisation, activity, indicator and admin1 as {results[ff].file} row {int(frow)}",
+                                  "keep the activity, and its budget, in one sector only"))
 
 
 

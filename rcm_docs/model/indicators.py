@@ -8,7 +8,7 @@ import pandas as pd
 from ..common.plan import Plan
 from ..intake.contract import NATIONAL_AREAS, target_column
 from ..intake.framework import Framework
-from .figures import _money, _people, consolidate, consolidated_by
+from .figures import _money, _people, consolidated_by
 
 
 def counts_people(rows: pd.DataFrame) -> pd.Series:
@@ -16,10 +16,6 @@ def counts_people(rows: pd.DataFrame) -> pd.Series:
     if "indicator_type" not in rows:
         return pd.Series(True, index=rows.index)
     return rows["indicator_type"].fillna("").isin(["", "people"])
-
-
-def _people_of(rows: pd.DataFrame, groups: list[str]) -> int:
-    return _people(consolidate(rows, groups)[1].sum()) if not rows.empty else 0
 
 
 def indicator_figures(plan: Plan, rows: pd.DataFrame, framework: Framework | None) -> dict[str, list[dict]]:
@@ -60,16 +56,24 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
             for code in o.serves:
                 serving.setdefault(code, []).append((s, o.text))
         sectors[s] = items
+    # A strategic objective's people: the rows of the sector objectives serving it, consolidated; an activity
+    # serving two strategic objectives counts in each. One grouped consolidation for all of them.
+    serves, tagged = {}, []
+    if not rows.empty and "objective" in rows:
+        pair = pd.Series(list(zip(rows["sector"], rows["objective"])), index=rows.index)
+        people_rows = counts_people(rows)
+        for o in plan.objectives:
+            if serving.get(o.code):
+                serves[o.code] = pair.isin(serving[o.code])
+                tagged.append(rows[serves[o.code] & people_rows].assign(_strategic=o.code))
+    tagged = [t for t in tagged if not t.empty]
+    people_by = consolidated_by(pd.concat(tagged), groups, ["_strategic"]).to_dict() if tagged else {}
     strategic = []
     for o in plan.objectives:
         keys = serving.get(o.code, [])
-        if rows.empty or not keys:
-            req, tgt = 0.0, 0
-        else:
-            pairs = pd.Series(list(zip(rows["sector"], rows["objective"])), index=rows.index).isin(keys)
-            req = _money(rows.loc[pairs, "budget_usd"].sum())
-            tgt = _people_of(rows[pairs & counts_people(rows)], groups)
-        strategic.append({"code": o.code, "text": o.text, "requirements": req, "targeted": tgt,
+        req = _money(rows.loc[serves[o.code], "budget_usd"].sum()) if o.code in serves else 0.0
+        strategic.append({"code": o.code, "text": o.text, "requirements": req,
+                          "targeted": _people(people_by.get(o.code, 0)) if o.code in serves else 0,
                           "sectors": sorted({s for s, _ in keys}, key=plan.sector_codes.index)})
     return {"strategic": strategic, "sectors": sectors}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-ROW_KEY = ["country", "sector", "organisation", "activity", "indicator", "admin1"]
+ROW_KEY = ["country", "sector", "organisation", "objective", "activity", "indicator", "admin1", "implementing_partner"]
 COMPARED = ["budget_usd", "cva_usd", "in_kind_usd"]  # plus every target_* column
 
 
@@ -133,31 +133,62 @@ def figure_changes(old_build: Path, new_build: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "item", "measure", "old", "new", "change", "change_pct", "inputs"])
 
 
+def _rows_that_differ(old_csv: Path, new_csv: Path) -> tuple:
+    """The two merged-rows CSVs to compare, less the rows both have to the byte: a row the same in both
+    builds cannot have changed, and 50,000 rows are parsed in a second where a one-number change leaves
+    one row to compare. Whole files where a row may run over lines (a quoted line break) or headers differ."""
+    import io
+
+    try:
+        a, b = (p.read_text(encoding="utf-8") for p in (old_csv, new_csv))
+    except (OSError, UnicodeDecodeError):
+        return old_csv, new_csv
+    la, lb = a.split("\n"), b.split("\n")
+    if la[0] != lb[0] or any(line.count('"') % 2 for line in la) or any(line.count('"') % 2 for line in lb):
+        return old_csv, new_csv
+    sa, sb = set(la[1:]), set(lb[1:])
+    return (io.StringIO("\n".join([la[0]] + [x for x in la[1:] if x and x not in sb]) + "\n"),
+            io.StringIO("\n".join([lb[0]] + [x for x in lb[1:] if x and x not in sa]) + "\n"))
+
+
 def row_changes(old_build: Path, new_build: Path) -> pd.DataFrame:
-    """Submission rows added, removed or modified, matched on organisation x activity x indicator x admin1."""
+    """Submission rows added, removed or modified, matched as duplicate-row matches them within a file: the
+    same organisation, objective, activity, indicator, admin1 and implementing partner (in one country
+    and sector). Rows that differ in objective alone are two rows, never one row modified."""
     from ..model.merge import read_rows_csv
 
-    old, new = (read_rows_csv(b / "plan" / "plan_rows.csv") for b in (old_build, new_build))
+    columns = ["change", "file", "row", "key", "column", "old", "new"]
+    old, new = (read_rows_csv(t) for t in _rows_that_differ(old_build / "plan" / "plan_rows.csv",
+                                                            new_build / "plan" / "plan_rows.csv"))
     if old.empty and new.empty:
-        return pd.DataFrame(columns=["change", "file", "row", "key", "column", "old", "new"])
-    values = COMPARED + sorted(c for c in set(old.columns) | set(new.columns) if c.startswith("target_"))
-    merged = old.merge(new, on=ROW_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+        return pd.DataFrame(columns=columns)
+    if not old.columns.size:  # no rows at all before (or after): every row added (or removed)
+        old = new.iloc[0:0]
+    if not new.columns.size:
+        new = old.iloc[0:0]
+    key = [k for k in ROW_KEY if k in old.columns and k in new.columns]
+    values = [c for c in COMPARED + sorted(c for c in set(old.columns) | set(new.columns) if c.startswith("target_"))
+              if c in old.columns and c in new.columns]
+    merged = old.merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    differs = {c: (~(merged[f"{c}_old"].isna() & merged[f"{c}_new"].isna())
+                   & (merged[f"{c}_old"] != merged[f"{c}_new"])).to_numpy() for c in values}
+    shown = (merged["_merge"] != "both").to_numpy()
+    for mask in differs.values():
+        shown = shown | mask  # only rows with something to say are walked, one by one
     out = []
-    for _, r in merged.iterrows():
-        key = " / ".join(str(r[k]) for k in ROW_KEY)
+    for pos in shown.nonzero()[0]:
+        r = merged.iloc[pos]
+        label = " / ".join(str(r[k]) for k in key if str(r[k]))
         if r["_merge"] == "left_only":
-            out.append({"change": "removed", "file": r["source_file_old"], "row": r["source_row_old"], "key": key,
+            out.append({"change": "removed", "file": r["source_file_old"], "row": r["source_row_old"], "key": label,
                         "column": "", "old": r["budget_usd_old"], "new": None})
         elif r["_merge"] == "right_only":
-            out.append({"change": "added", "file": r["source_file_new"], "row": r["source_row_new"], "key": key,
+            out.append({"change": "added", "file": r["source_file_new"], "row": r["source_row_new"], "key": label,
                         "column": "", "old": None, "new": r["budget_usd_new"]})
         else:
-            for c in values:
-                a, b = r.get(f"{c}_old"), r.get(f"{c}_new")
-                if not (pd.isna(a) and pd.isna(b)) and a != b:
-                    out.append({"change": "modified", "file": r["source_file_new"], "row": r["source_row_new"],
-                                "key": key, "column": c, "old": a, "new": b})
-    df = pd.DataFrame(out, columns=["change", "file", "row", "key", "column", "old", "new"])
+            out += [{"change": "modified", "file": r["source_file_new"], "row": r["source_row_new"], "key": label,
+                     "column": c, "old": r[f"{c}_old"], "new": r[f"{c}_new"]} for c in values if differs[c][pos]]
+    df = pd.DataFrame(out, columns=columns)
     return df.sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)
 
 

@@ -1,8 +1,12 @@
-"""build/index.html: one static page a reviewer opens from disk: verdicts, documents, what changed."""
+"""The review pages a reviewer opens from disk: build/index.html (verdicts, documents, what changed since the
+last build) and OUT/index.html of `rcm-docs diff`. Both open on the same account of what changed, made
+here once: the state of the draft (rejected submissions, stale documents), input files, documents by
+type with their redlines, the figures that moved and the submission rows behind them."""
 from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 from ..common.workspace import issue_log, sitrep_periods
@@ -13,6 +17,11 @@ table{border-collapse:collapse;width:100%;font-size:92%} th{background:#18375F;c
 th,td{padding:.35em .6em;border-bottom:1px solid #ddd} td.n{text-align:right}
 .rejected{color:#EF4A60;font-weight:bold} .warn{color:#8a6d00} .ok{color:#00875a} .muted{color:#666}"""
 STALE_STYLE = "\n.stale{color:#b35c00;font-weight:bold} pre.why{white-space:pre-wrap;font-size:85%;margin:0}"
+
+# The build's folders, in the order a reviewer reads them, as the page names them.
+DOCUMENT_TYPES = {"rrp": "Chapters and regional plan", "keypoints": "Key points", "sitreps": "Situation reports",
+                  "funding": "Funding updates", "packs": "Information-sharing packs",
+                  "preparedness": "Preparedness: contingency plans and dashboards"}
 
 
 def _e(x) -> str:
@@ -26,25 +35,31 @@ def _v(x) -> str:
     return f"{x:,.0f}" if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
 
 
-def _link(root: Path, rel: str, label: str, stale: dict | None = None) -> str:
+def _link(root: Path, rel: str, label: str, stale: dict | None = None, href: str | None = None) -> str:
+    """A link to a file of the build (root), `href` the way there from the page (default: rel)."""
+    href = rel if href is None else href
     if not (root / rel).exists():
         return f'<span class="muted">{_e(label)}: not built</span>'
     if stale and f"build/{rel}" in stale:  # still linked: the last good version is better than none
-        return f'<a href="{_e(rel)}" class="stale" title="stale: the last build could not make it again">{_e(label)} (stale)</a>'
-    return f'<a href="{_e(rel)}">{_e(label)}</a>'
+        return f'<a href="{_e(href)}" class="stale" title="stale: the last build could not make it again">{_e(label)} (stale)</a>'
+    return f'<a href="{_e(href)}">{_e(label)}</a>'
 
 
-def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = None, stale: dict | None = None) -> str:
-    """The page; links are relative so the folder can be zipped or moved. stale: the documents restored
-    from the last good build ({path: {step, log, why}}, build/stale.json), listed first, with why."""
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(plan.short_title)}: drafts</title>",
-             f"<style>{STYLE}{STALE_STYLE if stale else ''}</style></head><body>",
-             f"<h1>{_e(plan.title)}</h1><p class='muted'>Figures as of {_e(plan.as_of.isoformat())}. "
-             f"<a href='reports/summary.html'>Validation summary</a> · <a href='manifest.json'>manifest</a></p>"]
-    rejected = [f for s in statuses for f in s["rejected"]]
+def _type_of(doc: str) -> str:
+    return doc.split("/")[0]
+
+
+def state_html(build: Path, statuses: list[dict], stale: dict | None, prefix: str = "") -> list[str]:
+    """Rejected submissions and stale documents (restored from the last good build, build/stale.json),
+    each with where to look. prefix: the way from the page to the build folder."""
+    parts = []
+    rejected = [(st, s) for st in statuses for s in st["submissions"] if s["file"] in st["rejected"]]
     if rejected:
         parts.append(f"<p class='rejected'>{len(rejected)} submission(s) rejected: documents that depend on them are "
-                     f"not built (or are marked INCOMPLETE).</p>")
+                     "not built (or are marked INCOMPLETE).</p><ul>" + "".join(
+                         f"<li class='rejected'>{_e(s['file'])}: {s['errors']} error(s), "
+                         f"{_link(build, s['report'].removeprefix('build/')[:-3] + '.html', 'report', href=prefix + s['report'].removeprefix('build/')[:-3] + '.html')}</li>"
+                         for _, s in rejected) + "</ul>")
     if stale:
         steps: dict[str, list[str]] = {}  # one row per step: its files, and why it could not make them
         for path, entry in sorted(stale.items()):
@@ -55,31 +70,84 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
         for log, paths in steps.items():
             entry = stale[paths[0]]
             step = entry.get("step") or "log"
-            step = _link(build, log.removeprefix("build/"), step) if entry.get("log") else _e(step)
-            files = " · ".join(_link(build, p.removeprefix("build/"), p.removeprefix("build/")) for p in paths)
+            rel = log.removeprefix("build/")
+            step = _link(build, rel, step, href=prefix + rel) if entry.get("log") else _e(step)
+            files = " · ".join(_link(build, p.removeprefix("build/"), p.removeprefix("build/"),
+                                     href=prefix + p.removeprefix("build/")) for p in paths)
             parts.append(f"<tr><td>{files}</td><td>{step}</td><td><pre class='why'>{_e(entry.get('why') or '')}</pre></td></tr>")
         parts.append("</table>")
+    return parts
+
+
+def changes_html(changes, redline_href, document_href=None, stale: dict | None = None) -> list[str]:
+    """What changed since the earlier draft (review/drafts.DraftChanges): input files, documents by type
+    (each with its redline; added and removed ones named), figures moved with the inputs behind them, and
+    the submission rows behind those. redline_href(doc), document_href(doc): links from the page."""
+    from .diff import RATIOS, _change, _num
+
+    docs, figs, rows = changes.documents, changes.figures, changes.rows
+    counted = {c: sum(1 for _, k, _ in docs if k == c) for c in ("changed", "added", "removed")}
+    parts = [f"<h2>What changed since {_e(changes.old)}</h2>",
+             f"<p>{counted['changed']} document(s) changed, {counted['added']} added, {counted['removed']} removed; "
+             f"{len(figs)} figure(s) moved; {len(rows)} submission value(s) changed.</p>"]
+    parts.append("<h3>Input files</h3><ul>" + "".join(f"<li>{_e(c)}: <code>{_e(p)}</code></li>" for p, c in changes.inputs)
+                 + ("</ul>" if changes.inputs else "<li>No input file changed.</li></ul>"))
+    if not docs:
+        parts.append("<h3>Documents</h3><p>No document changed.</p>")
+    order = list(DOCUMENT_TYPES)
+    for kind in sorted({_type_of(d) for d, _, _ in docs}, key=lambda k: (order.index(k) if k in order else 99, k)):
+        parts.append(f"<h3>{_e(DOCUMENT_TYPES.get(kind, kind))}</h3>"
+                     "<table><tr><th>Document</th><th>Change</th><th>Redline</th></tr>")
+        for d, change, words in (x for x in docs if _type_of(x[0]) == kind):
+            name = _e(d)
+            if document_href and change != "removed":
+                name = f"<a href='{_e(document_href(d))}'>{name}</a>"
+            if stale and f"build/{d}" in stale:
+                name += " <span class='stale'>(stale: the last good version)</span>"
+            link = f"<a href='{_e(redline_href(d))}'>redline</a>" if change == "changed" else ""
+            parts.append(f"<tr><td>{name}</td><td>{_e(words or change)}</td><td>{link}</td></tr>")
+        parts.append("</table>")
+    parts.append(f"<h3>Figures moved ({len(figs)})</h3>")
+    if len(figs):
+        parts.append("<table><tr><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th>"
+                     "<th>Inputs behind it</th></tr>")
+        for r in figs.itertuples():
+            ratio = any(k in r.measure for k in RATIOS)
+            parts.append(f"<tr><td>{_e(r.item)}</td><td>{_e(r.measure)}</td><td class='n'>{_e(_num(r.old, ratio))}</td>"
+                         f"<td class='n'>{_e(_num(r.new, ratio))}</td><td class='n'>{_e(_change(r))}</td>"
+                         f"<td>{_e(r.inputs)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>No figure moved.</p>")
+    parts.append(f"<h3>Submission rows behind them ({len(rows)})</h3>")
+    if len(rows):
+        parts.append("<table><tr><th>Change</th><th>File</th><th>Row</th><th>Organisation / activity</th><th>Column</th>"
+                     "<th>Old</th><th>New</th></tr>")
+        for r in rows.itertuples():
+            parts.append("<tr>" + "".join(f"<td>{_e(_v(v))}</td>" for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new))
+                         + "</tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>No submission row changed.</p>")
+    return parts
+
+
+def index_html(build: Path, plan, statuses: list[dict], changes=None, stale: dict | None = None,
+               since_note: str = "") -> str:
+    """build/index.html; links are relative so the folder can be zipped or moved. It opens on the state of
+    the draft and what changed since the last build (or the reference draft): changes is a
+    review/drafts.DraftChanges whose redlines are under build/review/. stale: the documents restored from
+    the last good build ({path: {step, log, why}}, build/stale.json)."""
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(plan.short_title)}: drafts</title>",
+             f"<style>{STYLE}{STALE_STYLE if stale else ''}</style></head><body>",
+             f"<h1>{_e(plan.title)}</h1><p class='muted'>Figures as of {_e(plan.as_of.isoformat())}. "
+             f"<a href='reports/summary.html'>Validation summary</a> · <a href='manifest.json'>manifest</a></p>"]
+    parts += state_html(build, statuses, stale)
     # Reviewers come for what moved: it goes first.
     if changes is not None:
-        previous, figs, rows = changes
-        parts.append(f"<h2>What changed since {_e(previous)}</h2>")
-        if figs.empty and rows.empty:
-            parts.append("<p>No figure and no submission row changed.</p>")
-        else:
-            parts.append("<table><tr><th>Level</th><th>Item</th><th>Measure</th><th>Old</th><th>New</th><th>Change</th></tr>")
-            from .diff import RATIOS, _change, _num
-
-            for r in figs.itertuples():
-                ratio = any(k in r.measure for k in RATIOS)
-                parts.append(f"<tr><td>{_e(r.level)}</td><td>{_e(r.item)}</td><td>{_e(r.measure)}</td>"
-                             f"<td class='n'>{_e(_num(r.old, ratio))}</td><td class='n'>{_e(_num(r.new, ratio))}</td>"
-                             f"<td class='n'>{_e(_change(r))}</td></tr>")
-            parts.append("</table><h3>Submission rows behind them</h3><table><tr><th>Change</th><th>File</th><th>Row</th>"
-                         "<th>Organisation / activity</th><th>Column</th><th>Old</th><th>New</th></tr>")
-            for r in rows.itertuples():
-                parts.append("<tr>" + "".join(f"<td>{_e(_v(v))}</td>"
-                                              for v in (r.change, r.file, r.row, r.key, r.column, r.old, r.new)) + "</tr>")
-            parts.append("</table>")
+        parts += changes_html(changes, lambda d: "review/" + d.replace(".docx", ".redline.docx"), lambda d: d, stale)
+    elif since_note:
+        parts.append(f"<h2>What changed</h2><p class='muted'>{_e(since_note)}</p>")
     checks = _plan_checks(build, plan)
     if checks:
         parts.append("<h2>Before this plan goes out</h2><ul>" + "".join(f"<li class='warn'>{_e(c)}</li>" for c in checks)
@@ -108,6 +176,35 @@ def index_html(build: Path, plan, statuses: list[dict], changes: tuple | None = 
     parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def review_html(changes, new: str, new_build: Path | None = None, out: Path | None = None) -> str:
+    """OUT/index.html of `rcm-docs diff OLD NEW -o OUT`: the state of NEW (rejected submissions, stale
+    documents), then what changed, as build/index.html shows it, the redlines beside this page."""
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Review: {_e(new)}</title>",
+             f"<style>{STYLE}{STALE_STYLE}</style></head><body><h1>What changed</h1><p class='muted'>{_e(changes.old)} &rarr; "
+             f"{_e(new)}. <a href='changes.md'>changes.md</a> &middot; <a href='changes.xlsx'>changes.xlsx</a></p>"]
+    stale = {}
+    if new_build is not None:
+        statuses, stale = _build_state(new_build)
+        prefix = (os.path.relpath(new_build, out) if out is not None else str(new_build)).replace(os.sep, "/") + "/"
+        parts += state_html(new_build, statuses, stale, prefix)
+    parts += changes_html(changes, lambda d: d.replace(".docx", ".redline.docx"), None, stale)
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _build_state(build: Path) -> tuple[list[dict], dict]:
+    """A build's verdicts (build/data/**/*.status.json) and its stale documents (build/stale.json)."""
+    from ..common.files import stale_documents
+
+    statuses = []
+    for p in sorted(build.glob("data/**/*.status.json")):
+        try:
+            statuses.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return statuses, stale_documents(build)
 
 
 def _documents(build: Path, plan) -> list[tuple[str, list[tuple[str, str]]]]:

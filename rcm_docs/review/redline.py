@@ -44,9 +44,16 @@ def redline(old_docx, new_docx, out_docx, author: str = "rcm-docs", date: str = 
 
     old, new = docx.Document(str(old_docx)), docx.Document(str(new_docx))
     # Revision ids share one space with bookmarks and comments: start above every id in use.
-    ids = [int(v) for e in new.element.iter(q("*")) if (v := e.get(q("id"))) and v.lstrip("-").isdigit()]
+    ids = [int(v) for v in new.element.xpath("//w:*/@w:id") if v.lstrip("-").isdigit()]
     red = _Redliner(author, date, max(ids, default=0))
+    for d in (old, new):
+        _mark_images(d)
     red.stats["paragraphs_changed"] = red.diff_blocks(old.element.body, new.element.body)
+    from lxml import etree
+
+    for blip in new.element.iter(BLIP):
+        if blip.attrib.pop(DIGEST, None) is not None:
+            etree.cleanup_namespaces(blip)  # its own declaration of the digest's namespace, nothing above it
     new.save(str(out_docx))
     stamp = dt.datetime.fromisoformat(date.replace("Z", "+00:00"))
     normalise_zip(Path(out_docx), int((stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()))
@@ -74,13 +81,31 @@ def _pieces(p) -> list[tuple]:
     return out
 
 
+BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+DIGEST = "{urn:rcm-docs:redline}digest"  # set while diffing, taken off before the redline is saved
+
+
+def _mark_images(document) -> None:
+    """Each picture gets the digest of its image: a chart redrawn with new figures is a changed picture
+    (the two drafts' relationship ids say nothing: each package numbers its own)."""
+    import hashlib
+
+    parts = {rid: rel.target_part for rid, rel in document.part.rels.items() if not rel.is_external}
+    for blip in document.element.iter(BLIP):
+        part = parts.get(blip.get(EMBED))
+        if part is not None:
+            blip.set(DIGEST, hashlib.sha256(part.blob).hexdigest()[:16])
+
+
 def _object_key(el) -> str:
     name = el.tag.rsplit("}", 1)[-1]
     if name == "fldSimple":  # captions renumber when a table is added: the field counts, not its value
         return "fld:" + el.get(q("instr"), "")
     if name in ("bookmarkStart", "bookmarkEnd", "proofErr"):
         return name
-    return f"{name}:{'.'.join(c.tag.rsplit('}', 1)[-1] for c in el if isinstance(c.tag, str))}:{_text(el)}"
+    images = ",".join(b.get(DIGEST, "") for b in el.iter(BLIP))
+    return f"{name}:{'.'.join(c.tag.rsplit('}', 1)[-1] for c in el if isinstance(c.tag, str))}:{_text(el)}{images}"
 
 
 def _tokens(pieces) -> list[tuple]:
@@ -104,12 +129,19 @@ def _words(tokens) -> int:
     return sum(len(t[1].split()) for t in tokens)
 
 
-def _key(el) -> str:
-    if el.tag == P:
-        return "".join(t[0] for t in _tokens(_pieces(el)))
-    if el.tag in (TBL, TR):
-        return ("\n" if el.tag == TBL else "\t").join(_key(c) for c in el.findall(TR if el.tag == TBL else TC))
-    return "\n".join(_key(b) for b in _blocks(el))
+def _key(el, memo: dict) -> str:
+    """What a block is compared by: its tokens' keys joined, which for text is the text itself. Kept in
+    memo: a table's key holds its rows' and cells', which the alignment one level down asks for again."""
+    key = memo.get(el)
+    if key is None:
+        if el.tag == P:
+            key = "".join(OBJ + _object_key(e) if e is not None else text for text, _, e in _pieces(el))
+        elif el.tag in (TBL, TR):
+            key = ("\n" if el.tag == TBL else "\t").join(_key(c, memo) for c in el.findall(TR if el.tag == TBL else TC))
+        else:
+            key = "\n".join(_key(b, memo) for b in _blocks(el))
+        memo[el] = key
+    return key
 
 
 def _opcodes(a: list, b: list) -> list:
@@ -187,6 +219,8 @@ class _Redliner:
     def __init__(self, author: str, date: str, last_id: int):
         self.author, self.date, self.last_id = author, date, last_id
         self.stats = {"paragraphs_changed": 0, "cells_changed": 0, "insertions": 0, "deletions": 0}
+        # Keys are taken top-down before any block below is rewritten, so one taken stays true (see _key).
+        self.keys: dict = {}
 
     def rev(self, kind: str):
         self.last_id += 1
@@ -200,7 +234,7 @@ class _Redliner:
 
     def align(self, olds: list, news: list, container) -> int:
         """Blocks or rows: equal ones stay as they are in NEW, paired ones are diffed, the others marked."""
-        ka, kb = [_key(b) for b in olds], [_key(b) for b in news]
+        ka, kb = [_key(b, self.keys) for b in olds], [_key(b, self.keys) for b in news]
         changed = 0
         for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
             if tag == "equal":
@@ -245,8 +279,27 @@ class _Redliner:
             if tag == "equal":
                 new.extend(self.emit(b, tb[j1:j2]))
             else:
-                new.extend(self.emit(a, ta[i1:i2], "del") + self.emit(b, tb[j1:j2], "ins"))
+                deleted, inserted = self.emit(a, ta[i1:i2], "del"), self.emit(b, tb[j1:j2], "ins")
+                # An old picture cannot come along (its image is in the old package): nothing is left to show.
+                deleted = [d for d in deleted if any(c.tag != RPR for r in d.iter(R) for c in r)]
+                end, start = ta[i2 - 1][1][-1:], tb[j1][1][:1]  # a picture has no text: nothing to glue
+                glued = deleted and inserted and end and start and not end.isspace() and not start.isspace()
+                new.extend(deleted + ([self.separator()] if glued else []) + inserted)
         return 1
+
+    def separator(self):
+        """A space inserted and deleted again, between a deletion and the insertion that replaces it:
+        '406,241,000' struck through and '406,491,000' underlined otherwise read as one number, and in a
+        narrow table cell Word and LibreOffice broke that 'word' anywhere. Accepting or rejecting every
+        change removes it, so neither draft gets a character it did not have."""
+        ins, gone = self.rev("ins"), self.rev("del")
+        text = OxmlElement("w:delText", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+        text.text = " "
+        run = OxmlElement("w:r")
+        run.append(text)
+        gone.append(run)
+        ins.append(gone)
+        return ins
 
     def emit(self, pieces, tokens, kind=None) -> list:
         """Runs for a stretch of tokens, each cut from the run it came from, so bold stays bold."""

@@ -1,4 +1,5 @@
-# Review: the manifest of inputs and outputs, and the review page -> build/manifest.json, build/index.html.
+# Review: the manifest of inputs and outputs, and the review page -> build/manifest.json, build/index.html
+# (with build/review/, the redlines it links, and build/.previous/, the build it compares the next one with).
 from rcm_docs.build import review as review_jobs
 
 
@@ -21,6 +22,7 @@ rule review_index:
     input:
         status=expand("build/data/{country}.status.json", country=COUNTRIES) + preparedness_statuses(),
         documents=get_documents(),
+        manifest="build/manifest.json",  # the input files that changed since the last build
         previous=declared(get_previous_figures),
     output:
         "build/index.html",
