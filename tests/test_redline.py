@@ -261,3 +261,22 @@ def test_a_chart_redrawn_with_new_figures_is_marked_inserted(tmp_path):
     assert ins.find(f".//{q('drawing')}") is not None and not content_revisions(out, "del")
     assert "urn:rcm-docs" not in zipfile.ZipFile(out).read("word/document.xml").decode()
     assert view(out) == view(b) and view(out, accept=False) == view(a)
+
+
+@pytest.mark.parametrize("old,new", [("Funded 25%", "Funded 25% by September"), ("Funded 25% by September", "Funded 25%"),
+                                     ("", "New text"), ("Old text", "")])
+def test_words_only_added_or_only_removed_in_a_table_cell_are_redlined(tmp_path, old, new):
+    # An insertion (or a deletion) with nothing on the other side once failed the whole review page.
+    import docx as _docx
+
+    from rcm_docs.review.redline import redline as _redline
+
+    paths = []
+    for name, text in (("old", old), ("new", new)):
+        d = _docx.Document()
+        d.add_table(rows=1, cols=1).rows[0].cells[0].text = text
+        d.save(str(tmp_path / f"{name}.docx"))
+        paths.append(tmp_path / f"{name}.docx")
+    _redline(str(paths[0]), str(paths[1]), str(tmp_path / "red.docx"))
+    xml = _docx.Document(str(tmp_path / "red.docx")).element.xml
+    assert ("w:ins" in xml) == (len(new) > len(old)) or ("w:del" in xml)
