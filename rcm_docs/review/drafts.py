@@ -124,15 +124,16 @@ class DraftChanges:
 
 
 def compare_drafts(old_build: Path, new_build: Path, out: Path, label: str | None = None,
-                   parallel: bool = True) -> DraftChanges:
-    """Redlines of every changed document under OUT (the build's folders kept), and what moved."""
+                   parallel: bool = True, inputs: dict | None = None) -> DraftChanges:
+    """Redlines of every changed document under OUT (the build's folders kept), and what moved. inputs:
+    NEW's input hashes, where its manifest.json may be behind."""
     from .diff import changed_inputs, figure_changes, row_changes
 
     redlines, added, removed = redline_all(old_build, new_build, out, parallel)
     docs = ([(d, "changed", count_line(c)) for d, c in redlines.items()] + [(d, "added", "") for d in added]
             + [(d, "removed", "") for d in removed])
     return DraftChanges(label or str(old_build), docs, figure_changes(old_build, new_build),
-                        row_changes(old_build, new_build), changed_inputs(old_build, new_build))
+                        row_changes(old_build, new_build), changed_inputs(old_build, new_build, inputs))
 
 
 def diff_builds(old_build: Path, new_build: Path, out: Path, fmt: str = "text") -> str:
