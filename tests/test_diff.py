@@ -236,3 +236,24 @@ def test_rows_compared_are_the_rows_that_differ_with_the_same_answer_as_all_rows
             assert quick.equals(diff.row_changes(old, new))
         assert sorted(set(quick["change"])) == ["added", "modified", "removed"]
         assert quick[quick["change"] == "modified"][["row", "column", "new"]].values.tolist()[0] == [12, "budget_usd", 1.0]
+
+
+def test_a_document_whose_redline_fails_is_listed_with_why_and_the_others_get_theirs(drafts, tmp_path, monkeypatch):
+    from rcm_docs.review import drafts as review_drafts
+    from rcm_docs.review.page import review_html
+
+    real = review_drafts._redline_one
+
+    def broken_for_ugandas_key_points(args):
+        if args[1].endswith("keypoints/UGA.docx"):
+            raise ValueError("unreadable table")
+        return real(args)
+
+    monkeypatch.setattr(review_drafts, "_redline_one", broken_for_ugandas_key_points)
+    ch = review_drafts.compare_drafts(drafts[0], drafts[1], tmp_path / "review", parallel=False)
+    docs = {d: (c, w) for d, c, w in ch.documents}
+    assert docs["keypoints/UGA.docx"] == ("changed, no redline", "no redline (ValueError: unreadable table)")
+    assert docs["rrp/UGA.docx"][0] == "changed" and (tmp_path / "review/rrp/UGA.redline.docx").is_file()
+    assert not (tmp_path / "review/keypoints/UGA.redline.docx").exists()
+    page = review_html(ch, str(drafts[1]))
+    assert "no redline (ValueError: unreadable table)" in page and "keypoints/UGA.redline.docx" not in page

@@ -87,7 +87,9 @@ def test_a_killed_build_takes_its_workers_and_their_pandoc_servers_along(tmp_pat
     tree = {}
     try:
         tree = _wait_for_workers(proc)
-        assert sum("spawn_main" in c for c in tree.values()) >= 2, tree
+        # The workers: forked from a fork server (its command line, and theirs), or spawned where there is none.
+        assert sum("multiprocessing.forkserver" in c for c in tree.values()) >= 3 or \
+            sum("spawn_main" in c for c in tree.values()) >= 2, tree
         proc.kill()  # SIGKILL: no handler, no onerror, nothing of the build's own code runs
         proc.wait(timeout=30)
         left = _gone_within(tree, 5)
@@ -584,6 +586,30 @@ def test_a_failed_render_keeps_the_last_good_documents_marked_stale_until_fixed(
     assert "Stale documents" not in (ws / "build/index.html").read_text()
     dry = snakemake(ws, "-n")
     assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_after_a_failed_run_the_page_says_what_changed_and_what_is_stale_against_the_last_good_build(built, tmp_path):
+    ws = _built_copy(built, tmp_path / "ws")
+    before = (ws / "build/rrp/UGA.docx").read_bytes()
+    p = ws / "inputs/submissions/UGA/PRO.csv"
+    p.write_text(p.read_text().replace("80000", "95000"))
+    (ws / "templates").mkdir()
+    template = (ROOT / "templates/rrp.md.j2").read_text()
+    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n')
+    assert snakemake(ws, "--keep-going").returncode != 0
+    page = (ws / "build/index.html").read_text()
+    assert page.index("Stale documents") < page.index("What changed since the last build")
+    assert "<li>modified: <code>inputs/submissions/UGA/PRO.csv</code></li>" in page
+    assert "href='review/rrp/UGA.redline.docx'" in page and (ws / "build/review/rrp/UGA.redline.docx").is_file()
+    # The failed run is not the last build to compare with: the last one that succeeded still is.
+    assert (ws / "build/.previous/rrp/UGA.docx").read_bytes() == before
+
+    (ws / "templates/rrp.md.j2").write_text(template)
+    assert snakemake(ws).returncode == 0
+    page = (ws / "build/index.html").read_text()
+    assert "Stale documents" not in page and "href='review/rrp/UGA.redline.docx'" in page
+    assert "rrp/KEN.docx" not in page.split("<h2>Documents</h2>")[0]  # rebuilt, the same bytes: not a change
+    assert (ws / "build/.previous/rrp/UGA.docx").read_bytes() == (ws / "build/rrp/UGA.docx").read_bytes() != before
 
 
 def test_a_rejected_resubmission_keeps_the_merged_plan_data_too(built, tmp_path):

@@ -181,6 +181,9 @@ CHANGES = {
     "table removed": lambda bl: [x for x in bl if not x.startswith("| Sector")],
     "table added": lambda bl: bl[:2] + ["| Country | Budget |\n|:--|--:|\n| Brazil | 10 |\n| Peru | 20 |\n"] + bl[2:],
     "link text and words": lambda bl: [x.replace("people in [need]", "refugees in [urgent need]") for x in bl],
+    "words cut at a paragraph's end": lambda bl: [x.replace(" over the lazy dog.", "") for x in bl],
+    "words added at a paragraph's start": lambda bl: [x.replace("The quick", "Today the quick") for x in bl],
+    "a cell emptied": lambda bl: [x.replace("| Education | 800 |", "| Education |  |") for x in bl],
     "everything": lambda bl: ["# Overview", "Entirely rewritten opening.",
                               TABLE.format(people="1,250", total="2,050"), "New closing words."],
 }

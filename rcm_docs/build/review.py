@@ -19,6 +19,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def input_hashes(root) -> dict[str, str]:
+    """Every input file of the workspace (not hidden ones, nor Office's lock files) with its SHA-256."""
+    root = Path(root)
+    inputs = sorted(p for p in (root / "inputs").rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+    return {rel(root, p): _sha256(p) for p in inputs}
+
+
 def write_manifest(root, outputs: list, out_json) -> dict:
     """Every input and output with its hash, and the tool versions: what a draft was made from."""
     from importlib.metadata import version
@@ -28,10 +35,9 @@ def write_manifest(root, outputs: list, out_json) -> dict:
     from .. import __version__
 
     root = Path(root)
-    inputs = sorted(p for p in (root / "inputs").rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
     manifest = {
         "versions": {"rcm-docs": __version__, "pandoc": pypandoc.get_pandoc_version(), "typst": version("typst")},
-        "inputs": {rel(root, p): _sha256(p) for p in inputs},
+        "inputs": input_hashes(root),
         "outputs": {rel(root, p): _sha256(Path(p)) for p in sorted(map(str, outputs))},
     }
     write_json(out_json, manifest)
@@ -58,7 +64,8 @@ def write_index(root, status_jsons: list, out, previous: str | None = None, reme
     changes, note = None, ""
     if (reference / "figures").is_dir():
         # One process, no pool: the redlines of a one-number change take about half a second.
-        changes = compare_drafts(reference, build, build / REVIEW, previous or "the last build", parallel=False)
+        changes = compare_drafts(reference, build, build / REVIEW, previous or "the last build", parallel=False,
+                                 inputs=input_hashes(root))  # after a failed run the manifest is behind
         _forget_other_redlines(build / REVIEW, {d for d, c, _ in changes.documents if c == "changed"})
     elif previous:
         note = f"{previous}: not a build folder (no figures/ in it), so nothing to compare with."

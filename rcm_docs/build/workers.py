@@ -67,25 +67,50 @@ def _spawn_pool():
     return _spawner.submit(_new_pool).result()
 
 
+# What every worker imports before its first step (pandas, python-docx, lxml, Jinja, Typst: about a second).
+# A fork server imports them once and forks the workers from itself: each worker then costs its pandoc
+# server and its Typst compiler only. Forked from that single-threaded server, never from Snakemake's
+# process (its threads would leave their locks held in a forked copy).
+PRELOAD = ["rcm_docs.build.workers", "rcm_docs.documents.charts", "rcm_docs.documents.compose",
+           "rcm_docs.documents.pandoc", "rcm_docs.documents.typeset", "rcm_docs.documents.word",
+           "rcm_docs.intake.validate", "rcm_docs.model.figures"]
+
+
 def _new_pool():
     import concurrent.futures
     import multiprocessing
     import sys
     import types
 
-    # A spawned worker first re-runs the parent's __main__: here the snakemake script, 0.7 s of imports
+    forked = "forkserver" in multiprocessing.get_all_start_methods() and hasattr(os, "pidfd_open")
+    if forked:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    else:
+        context = multiprocessing.get_context("spawn")
+    # A spawned process first re-runs the parent's __main__: here the snakemake script, 0.7 s of imports
     # (Snakemake, and pandas through its plugins) that a worker never uses. Hidden while they start.
     real_main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=_workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm,
-            initargs=(os.getpid(),))
+            max_workers=_workers, mp_context=context, initializer=_warm, initargs=(os.getpid(), forked))
         for _ in range(_workers):
-            pool.submit(int)  # one trivial task each: a spawn-context pool starts its workers on demand
+            pool.submit(int)  # one trivial task each: the pool starts its workers on demand
     finally:
         sys.modules["__main__"] = real_main
     return pool
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server and wait for it, as for any child: no process outlives the build, and its
+    seconds (and its workers') count in the build's own (`time snakemake`, the bench)."""
+    try:
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()
+    except Exception:  # noqa: BLE001  none was started, or CPython moved its internals: it ends with the build
+        pass
 
 
 def stop_workers() -> None:
@@ -99,6 +124,7 @@ def stop_workers() -> None:
         pool, _pool = _pool, None
     _terminate(pool)
     pool.shutdown(wait=True, cancel_futures=True)
+    _stop_fork_server()
 
 
 def _terminate(pool) -> None:
@@ -160,13 +186,30 @@ def finish_build() -> None:
     gc.freeze()
 
 
-def _die_with(parent: int) -> None:
+def _die_with(parent: int, forked: bool = False) -> None:
     """End this worker when the build process dies, even by SIGKILL (which no handler sees): the kernel
     sends it SIGKILL when its parent ends (Linux). A parent that died before that call is caught by the
-    check after it: this process then belongs to another parent already. Elsewhere a thread watches."""
+    check after it: this process then belongs to another parent already. Elsewhere a thread watches.
+    A worker forked from the fork server has that server for parent, and the server stays up as long as
+    any worker holds its lifeline (multiprocessing hands one to each): such a worker also watches the
+    build's process itself (a pidfd, which a reused pid cannot fool), so both end when the build does."""
     import signal
     import sys
 
+    if forked:
+        try:
+            build = os.pidfd_open(parent)
+        except OSError:  # the build is gone already
+            os._exit(1)
+
+        def watch_build():
+            import select
+
+            select.select([build], [], [])  # readable once the build's process has ended
+            os._exit(1)
+
+        threading.Thread(target=watch_build, name="rcm-build-watch", daemon=True).start()
+        parent = os.getppid()  # the fork server, for the rest
     armed = False
     if sys.platform.startswith("linux"):
         try:
@@ -189,9 +232,10 @@ def _die_with(parent: int) -> None:
         threading.Thread(target=watch, name="rcm-parent-watch", daemon=True).start()
 
 
-def _warm(parent: int | None = None) -> None:
-    if parent is not None:
-        _die_with(parent)  # first: the imports and pandoc below take half a second
+def _warm(parent: int, forked: bool = False) -> None:
+    """A new worker: die with the build (parent: the build's pid; forked: from the fork server), then the
+    imports (none left to do when forked), this process's pandoc server and Typst compiler."""
+    _die_with(parent, forked)  # first: the imports and pandoc below take half a second
     try:
         from ..documents import charts, pandoc, typeset, word  # noqa: F401  (python-docx, fonts)
         from ..intake import validate  # noqa: F401  (pandas)

@@ -121,6 +121,8 @@ def figure_changes(old_build: Path, new_build: Path) -> pd.DataFrame:
     changed = [p for p, _ in changed_inputs(old_build, new_build)]
     rows = []
     for rel in sorted(set(old_files) | set(new_files), key=lambda r: (r.count("/"), r)):
+        if rel in old_files and rel in new_files and old_files[rel].read_bytes() == new_files[rel].read_bytes():
+            continue  # the same bytes: nothing in it moved (most files, after a one-number change)
         where = _where(rel, names)
         old = _flatten(json.loads(old_files[rel].read_text()), where) if rel in old_files else {}
         new = _flatten(json.loads(new_files[rel].read_text()), where) if rel in new_files else {}
@@ -192,13 +194,14 @@ def row_changes(old_build: Path, new_build: Path) -> pd.DataFrame:
     return df.sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)
 
 
-def changed_inputs(old_build: Path, new_build: Path) -> list[tuple[str, str]]:
-    """(path, added/removed/modified) from the two manifests' input hashes."""
+def changed_inputs(old_build: Path, new_build: Path, new_inputs: dict | None = None) -> list[tuple[str, str]]:
+    """(path, added/removed/modified) from the two manifests' input hashes; new_inputs, the input hashes
+    of NEW when its manifest may be behind (a failed build does not make it again)."""
     def inputs(b):
         m = b / "manifest.json"
         return json.loads(m.read_text())["inputs"] if m.exists() else {}
 
-    a, b = inputs(old_build), inputs(new_build)
+    a, b = inputs(old_build), inputs(new_build) if new_inputs is None else new_inputs
     return sorted([(p, "removed") for p in a.keys() - b.keys()] + [(p, "added") for p in b.keys() - a.keys()]
                   + [(p, "modified") for p in a.keys() & b.keys() if a[p] != b[p]])
 

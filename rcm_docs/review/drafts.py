@@ -39,6 +39,16 @@ def _redline_one(args: tuple[str, str, str]) -> dict:
     return redline(old, new, out)
 
 
+def _redline_or_why(args: tuple[str, str, str]) -> dict | str:
+    """The counts, or why there is no redline: one document's redline failing must not take the page and
+    the other redlines with it (the page says so beside the document)."""
+    try:
+        return _redline_one(args)
+    except Exception as e:  # noqa: BLE001  any failure of python-docx or lxml on one document
+        Path(args[2]).unlink(missing_ok=True)
+        return f"{type(e).__name__}: {e}"
+
+
 def _sha256(path: Path) -> str:
     import hashlib
 
@@ -85,9 +95,9 @@ def redline_pair(old: Path, new: Path, out: Path, doc: str) -> dict | None:
 
 
 def redline_all(old_build: Path, new_build: Path, out: Path, parallel: bool = True) -> tuple[dict[str, dict], list[str], list[str]]:
-    """Redline every document both builds have whose bytes differ -> ({path: counts}, added, removed).
-    Identical documents get no redline: a reviewer opens only what changed. A redline OUT already holds
-    for the same two drafts is kept, not made again."""
+    """Redline every document both builds have whose bytes differ -> ({path: counts, or why there is no
+    redline}, added, removed). Identical documents get no redline: a reviewer opens only what changed. A
+    redline OUT already holds for the same two drafts is kept, not made again."""
     old, new = documents(old_build), documents(new_build)
     both = sorted(set(old) & set(new))
     changed = [d for d in both if old[d].read_bytes() != new[d].read_bytes()]
@@ -103,11 +113,12 @@ def redline_all(old_build: Path, new_build: Path, out: Path, parallel: bool = Tr
         # python-docx is pure Python: many documents are redlined side by side in processes, one per core.
         with concurrent.futures.ProcessPoolExecutor(min(os.cpu_count() or 1, len(todo)),
                                                     mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_redline_one, [(str(old[d]), str(new[d]), str(target[d])) for d in todo]))
+            results = list(pool.map(_redline_or_why, [(str(old[d]), str(new[d]), str(target[d])) for d in todo]))
     else:
-        results = [_redline_one((str(old[d]), str(new[d]), str(target[d]))) for d in todo]
+        results = [_redline_or_why((str(old[d]), str(new[d]), str(target[d]))) for d in todo]
     for d, c in zip(todo, results):
-        _record(target[d], pairs[d], c)
+        if isinstance(c, dict):
+            _record(target[d], pairs[d], c)
         counts[d] = c
     return {d: counts[d] for d in changed}, sorted(set(new) - set(old)), sorted(set(old) - set(new))
 
@@ -124,15 +135,16 @@ class DraftChanges:
 
 
 def compare_drafts(old_build: Path, new_build: Path, out: Path, label: str | None = None,
-                   parallel: bool = True) -> DraftChanges:
-    """Redlines of every changed document under OUT (the build's folders kept), and what moved."""
+                   parallel: bool = True, inputs: dict | None = None) -> DraftChanges:
+    """Redlines of every changed document under OUT (the build's folders kept), and what moved. inputs:
+    NEW's input hashes, where its manifest.json may be behind."""
     from .diff import changed_inputs, figure_changes, row_changes
 
     redlines, added, removed = redline_all(old_build, new_build, out, parallel)
-    docs = ([(d, "changed", count_line(c)) for d, c in redlines.items()] + [(d, "added", "") for d in added]
-            + [(d, "removed", "") for d in removed])
+    docs = ([(d, "changed", count_line(c)) if isinstance(c, dict) else (d, "changed, no redline", f"no redline ({c})")
+             for d, c in redlines.items()] + [(d, "added", "") for d in added] + [(d, "removed", "") for d in removed])
     return DraftChanges(label or str(old_build), docs, figure_changes(old_build, new_build),
-                        row_changes(old_build, new_build), changed_inputs(old_build, new_build))
+                        row_changes(old_build, new_build), changed_inputs(old_build, new_build, inputs))
 
 
 def diff_builds(old_build: Path, new_build: Path, out: Path, fmt: str = "text") -> str:
@@ -154,9 +166,9 @@ def diff_builds(old_build: Path, new_build: Path, out: Path, fmt: str = "text") 
     if fmt == "json":
         return json.dumps({"documents": [{"document": d, "change": c, "words": w} for d, c, w in docs],
                            "figures_moved": len(figs), "rows_changed": len(rows)}, indent=1)
-    changed = [d for d, c, _ in docs if c == "changed"]
+    changed = [d for d, c, _ in docs if c.startswith("changed")]
     added, removed = [d for d, c, _ in docs if c == "added"], [d for d, c, _ in docs if c == "removed"]
-    lines = [f"{d}: {w}" for d, c, w in docs if c == "changed"]
+    lines = [f"{d}: {w}" for d, c, w in docs if c.startswith("changed")]
     lines += [f"{d}: only in {new_build}" for d in added] + [f"{d}: only in {old_build}" for d in removed]
     lines.append(f"{len(changed)} document(s) changed, {len(added)} added, {len(removed)} removed; "
                  f"{len(figs)} figure(s) and {len(rows)} submission value(s) moved: see {out / 'changes.md'} and {out / 'index.html'}")

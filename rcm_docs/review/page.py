@@ -86,7 +86,7 @@ def changes_html(changes, redline_href, document_href=None, stale: dict | None =
     from .diff import RATIOS, _change, _num
 
     docs, figs, rows = changes.documents, changes.figures, changes.rows
-    counted = {c: sum(1 for _, k, _ in docs if k == c) for c in ("changed", "added", "removed")}
+    counted = {c: sum(1 for _, k, _ in docs if k.startswith(c)) for c in ("changed", "added", "removed")}
     parts = [f"<h2>What changed since {_e(changes.old)}</h2>",
              f"<p>{counted['changed']} document(s) changed, {counted['added']} added, {counted['removed']} removed; "
              f"{len(figs)} figure(s) moved; {len(rows)} submission value(s) changed.</p>"]

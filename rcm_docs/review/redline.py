@@ -282,11 +282,10 @@ class _Redliner:
                 deleted, inserted = self.emit(a, ta[i1:i2], "del"), self.emit(b, tb[j1:j2], "ins")
                 # An old picture cannot come along (its image is in the old package): nothing is left to show.
                 deleted = [d for d in deleted if any(c.tag != RPR for r in d.iter(R) for c in r)]
-                # only a replacement can glue (an insertion or a deletion alone has no other side); a picture
-                # has no text: nothing to glue
-                end = ta[i2 - 1][1][-1:] if i2 > i1 else ""
-                start = tb[j1][1][:1] if j2 > j1 else ""
-                glued = deleted and inserted and end and start and not end.isspace() and not start.isspace()
+                glued = False
+                if deleted and inserted:  # a picture has no text: nothing to glue
+                    end, start = ta[i2 - 1][1][-1:], tb[j1][1][:1]
+                    glued = bool(end and start) and not end.isspace() and not start.isspace()
                 new.extend(deleted + ([self.separator()] if glued else []) + inserted)
         return 1
 
