@@ -163,6 +163,21 @@ def test_a_redline_made_for_the_same_two_drafts_is_kept_not_made_again(drafts, t
     assert other["rrp/UGA.docx"]["insertions"] == first["rrp/UGA.docx"]["deletions"]
 
 
+def test_a_review_folder_used_again_holds_only_this_comparisons_redlines(drafts, tmp_path):
+    from rcm_docs.review.drafts import made_record
+
+    out = tmp_path / "review"
+    assert main(["diff", str(drafts[0]), str(drafts[1]), "-o", str(out)]) == 0
+    # A redline left by an earlier review (Kenya changed then) and a reviewer's own notes in the folder.
+    stale = out / "rrp/KEN.redline.docx"
+    shutil.copy(out / "rrp/UGA.redline.docx", stale)
+    shutil.copy(made_record(out / "rrp/UGA.redline.docx"), made_record(stale))
+    (out / "rrp/notes.redline.docx").write_bytes(b"mine")
+    assert main(["diff", str(drafts[0]), str(drafts[1]), "-o", str(out)]) == 0
+    assert not stale.exists() and not made_record(stale).exists()
+    assert (out / "rrp/notes.redline.docx").read_bytes() == b"mine" and (out / "rrp/UGA.redline.docx").exists()
+
+
 def test_review_page_shows_what_changed_since_a_previous_build(drafts):
     ws2 = drafts[1].parent
     assert snakemake(ws2, "--config", f"previous={drafts[0]}").returncode == 0

@@ -120,7 +120,17 @@ def redline_all(old_build: Path, new_build: Path, out: Path, parallel: bool = Tr
         if isinstance(c, dict):
             _record(target[d], pairs[d], c)
         counts[d] = c
+    _prune_redlines(out, set(target.values()))
     return {d: counts[d] for d in changed}, sorted(set(new) - set(old)), sorted(set(old) - set(new))
+
+
+def _prune_redlines(out: Path, current: set[Path]) -> None:
+    """Redlines left in OUT by an earlier comparison (this one's pair made no change there) would read as
+    changes of this draft: they go, with their records. Files OUT holds that this tool did not make stay."""
+    for old in out.rglob("*.redline.docx"):
+        if old not in current and made_record(old).is_file():
+            old.unlink()
+            made_record(old).unlink()
 
 
 @dataclass
