@@ -239,3 +239,20 @@ def test_an_issued_sitrep_keeps_its_bytes_after_a_later_budget_change(tmp_path):
     assert snakemake(ws).returncode == 0
     page = (ws / "build/index.html").read_text()
     assert "re-opened" in page and "Corrected Protection budget" in page and "re-issued" in page
+
+
+def test_requirements_funding_and_progress_each_carry_their_own_date(reporting):
+    """Funding is recorded to its own date, progress to its period's end: neither is printed as of the plan's."""
+    from rcm_docs.common.fmt import date
+
+    plan = load_plan(reporting / "inputs/plan.yaml")
+    fund = json.loads((reporting / "build/figures/funding/KEN.json").read_text())
+    assert fund["as_of"] and fund["as_of"] != str(plan.as_of)  # the fixture records funding earlier than the plan
+    want = (f"sector submissions (people targeted, requirements), as of {date(plan.as_of)}",
+            f"contributions recorded as committed or paid (funding), as of {date(fund['as_of'])}")
+    for doc in ("keypoints/KEN.md", "packs/donors/KEN.md"):
+        md = " ".join((reporting / "build" / doc).read_text().split())
+        assert all(w in md for w in want), doc
+        assert f"Plan figures as of {date(plan.as_of)}; funding recorded up to {date(fund['as_of'])}." in md, doc
+    pack = " ".join((reporting / "build/packs/donors/KEN.md").read_text().split())
+    assert "partners' monthly progress reports (people reached), to 31 March 2026" in pack

@@ -118,6 +118,7 @@ def population_csv(path: Path, codes: list[str]) -> None:
 
 
 NEEDS_SOURCE = "RMNA 2025 (Refugee and Migrant Needs Analysis)"
+NEEDS_SOURCE_INTERSECTORAL = "RMNA 2025 intersectoral analysis"
 NEEDS_AS_OF = "2025-09-30"
 
 
@@ -128,7 +129,7 @@ def needs_csv(path: Path, codes: list[str], sector_codes: list[str], pin: dict, 
     rows = []
     for c in codes:
         for (g, value) in intersectoral.get(c, {}).items():
-            rows.append([c, "intersectoral", g, "", value, NEEDS_SOURCE + ", intersectoral analysis", NEEDS_AS_OF])
+            rows.append([c, "intersectoral", g, "", value, NEEDS_SOURCE_INTERSECTORAL, NEEDS_AS_OF])
         for s in sector_codes:
             for g in (g["code"] for g in GROUPS):
                 cells = [(a, pin[(c, s, g, a)]) for a, _, _ in places.areas(c) if (c, s, g, a) in pin]
