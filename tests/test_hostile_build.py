@@ -4,11 +4,11 @@ any file name works, every submission format gets its annotated copy, any except
 worker, and `rcm-docs validate` says what the build says."""
 import concurrent.futures
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
-import shutil
 import time
 from pathlib import Path
 
