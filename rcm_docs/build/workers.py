@@ -102,13 +102,20 @@ def _new_pool():
     return pool
 
 
-def _stop_fork_server() -> None:
+def _stop_fork_server(kill: bool = False) -> None:
     """Stop the fork server and wait for it, as for any child: no process outlives the build, and its
-    seconds (and its workers') count in the build's own (`time snakemake`, the bench)."""
+    seconds (and its workers') count in the build's own (`time snakemake`, the bench). The server waits
+    for every worker it forked to let go of its lifeline; a build stopped by a signal does not wait on a
+    worker that is slow to die: kill ends the server at once, and its workers with it (PR_SET_PDEATHSIG)."""
+    import signal
+
     try:
         from multiprocessing import forkserver
 
-        forkserver._forkserver._stop()
+        server = forkserver._forkserver
+        if kill and server._forkserver_pid:
+            os.kill(server._forkserver_pid, signal.SIGKILL)
+        server._stop()
     except Exception:  # noqa: BLE001  none was started, or CPython moved its internals: it ends with the build
         pass
 
@@ -123,6 +130,8 @@ def stop_workers() -> None:
             return
         pool, _pool = _pool, None
     _terminate(pool)
+    if _stopping.is_set():  # SIGTERM or Ctrl-C: the steps are abandoned, nothing is worth waiting for
+        _stop_fork_server(kill=True)
     pool.shutdown(wait=True, cancel_futures=True)
     _stop_fork_server()
 
