@@ -125,9 +125,10 @@ def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, 
 def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, status_json, funding_rows_csv,
                    funding_status_json, figures_json, out_json, allow_incomplete: bool = False,
                    earlier_rows: list | None = None) -> dict:
-    """One country's sitrep figures for one period: reached in the month and since the plan's start against
-    targets (consolidated, never summed across sectors), key indicators in their units, the monthly trend,
-    funding received by the end of the period, the key figures with their sources."""
+    """One country's sitrep figures for one period (rows_csv, earlier_rows: that country's progress rows of
+    each month): reached in the month and since the plan's start against targets (consolidated, never summed
+    across sectors), key indicators in their units, the monthly trend, funding received by the end of the
+    period, the key figures with their sources."""
     from ..model.merge import read_table_csv
     from ..model.progress import cumulative_rows, monthly_reached, progress_figures
 
@@ -135,7 +136,8 @@ def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, statu
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
     numbers = ("reached", "reached_*")
     rows = read_table_csv(rows_csv, numbers)
-    by_period = {Path(p).name.split(".")[0]: read_table_csv(p, numbers) for p in earlier_rows or []}
+    # build/data/sitreps/<period>/<country>.rows.csv: one country's rows of one month
+    by_period = {Path(p).parent.name: read_table_csv(p, numbers) for p in earlier_rows or []}
     by_period[period] = rows
     fig = json.loads(Path(figures_json).read_text())
     progress = progress_figures(plan, country, rows, fig)

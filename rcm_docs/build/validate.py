@@ -148,8 +148,10 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     return status
 
 
-def validate_sitrep(root, period: str, rows_out, figures_out, status_out, reports_dir) -> dict:
-    """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data."""
+def validate_sitrep(root, period: str, rows_out, figures_out, status_out, reports_dir, country_rows: list | None = None) -> dict:
+    """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data.
+    country_rows: <ISO3>.rows.csv paths, each given that country's rows alone: a country's sitrep reads every
+    earlier month, and reading every country's rows of every month for each country was most of its time."""
     import pandas as pd
 
     from ..intake.checks import Registry, Result
@@ -181,6 +183,8 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
         else pd.DataFrame(columns=output_columns(plan))
     write_rows_csv(rows, rows_out)
+    for path in country_rows or []:
+        write_rows_csv(rows[rows["country"] == Path(path).name.split(".")[0]], path)
     write_rows_csv(figures if not figures.empty else pd.DataFrame(
         columns=["country", "figure", "value", "as_of", "source", "source_file", "source_row"]), figures_out)
     status = {"country": f"sitrep {period}", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}

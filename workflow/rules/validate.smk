@@ -51,6 +51,7 @@ rule validate_sitrep:
         indicators=get_indicators,
     output:
         rows="build/data/sitreps/{period}.rows.csv",
+        countries=expand("build/data/sitreps/{{period}}/{country}.rows.csv", country=COUNTRIES),
         figures="build/data/sitreps/{period}.figures.csv",
         status="build/data/sitreps/{period}.status.json",
         reports=directory("build/reports/sitreps/{period}"),
@@ -62,7 +63,7 @@ rule validate_sitrep:
     threads: 1
     run:
         workers.logged(log[0], validate_jobs.validate_sitrep, ".", wildcards.period, output.rows, output.figures, output.status,
-                    output.reports)
+                    output.reports, list(output.countries))
 
 rule validate_summary:
     input:
