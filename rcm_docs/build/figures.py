@@ -122,22 +122,22 @@ def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, 
             "reports": reports, "incomplete": incomplete}
 
 
-def sitrep_figures(root, period: str, country: str, rows_csv, figures_csv, status_json, funding_rows_csv,
+def sitrep_figures(root, period: str, country: str, rows_dir, figures_csv, status_json, funding_rows_csv,
                    funding_status_json, figures_json, out_json, allow_incomplete: bool = False,
                    earlier_rows: list | None = None) -> dict:
-    """One country's sitrep figures for one period (rows_csv, earlier_rows: that country's progress rows of
-    each month): reached in the month and since the plan's start against targets (consolidated, never summed
-    across sectors), key indicators in their units, the monthly trend, funding received by the end of the
-    period, the key figures with their sources."""
+    """One country's sitrep figures for one period (rows_dir, earlier_rows: the folders of each month's
+    progress rows, one file per country): reached in the month and since the plan's start against targets
+    (consolidated, never summed across sectors), key indicators in their units, the monthly trend, funding
+    received by the end of the period, the key figures with their sources."""
     from ..model.merge import read_table_csv
     from ..model.progress import cumulative_rows, monthly_reached, progress_figures
 
     plan, incomplete, period_end, funding, keyfigs = _sitrep_inputs(
         root, period, status_json, funding_rows_csv, funding_status_json, figures_csv, allow_incomplete)
     numbers = ("reached", "reached_*")
-    rows = read_table_csv(rows_csv, numbers)
     # build/data/sitreps/<period>/<country>.rows.csv: one country's rows of one month
-    by_period = {Path(p).parent.name: read_table_csv(p, numbers) for p in earlier_rows or []}
+    rows = read_table_csv(Path(rows_dir) / f"{country}.rows.csv", numbers)
+    by_period = {Path(p).name: read_table_csv(Path(p) / f"{country}.rows.csv", numbers) for p in earlier_rows or []}
     by_period[period] = rows
     fig = json.loads(Path(figures_json).read_text())
     progress = progress_figures(plan, country, rows, fig)

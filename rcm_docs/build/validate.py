@@ -184,6 +184,7 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
         else pd.DataFrame(columns=output_columns(plan))
     write_rows_csv(rows, rows_out)
     for path in country_rows or []:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         write_rows_csv(rows[rows["country"] == Path(path).name.split(".")[0]], path)
     write_rows_csv(figures if not figures.empty else pd.DataFrame(
         columns=["country", "figure", "value", "as_of", "source", "source_file", "source_row"]), figures_out)

@@ -86,7 +86,7 @@ def get_earlier_figures(wildcards):
 
 def get_earlier_rows(wildcards):
     """Progress of the periods before this one: reached since the plan's start adds them up."""
-    return [f"build/data/sitreps/{p}/{wildcards.country}.rows.csv" for p in PERIODS if p < wildcards.period]
+    return [f"build/data/sitreps/{p}" for p in PERIODS if p < wildcards.period]
 
 
 def get_latest_sitrep(wildcards):

@@ -60,7 +60,7 @@ rule figures_sitrep:
     wildcard_constraints:
         period=OPEN_PERIOD,
     input:
-        rows="build/data/sitreps/{period}/{country}.rows.csv",
+        rows="build/data/sitreps/{period}",
         figures="build/data/sitreps/{period}.figures.csv",
         history=get_earlier_figures,
         earlier=get_earlier_rows,
