@@ -429,6 +429,7 @@ def test_chapters_have_contents_and_a_landscape_annex_with_running_headers(built
 def test_the_slurm_profile_plans_every_document_without_a_cluster(tmp_path):
     from conftest import ROOT
 
+    pytest.importorskip("snakemake_executor_plugin_slurm", reason="the cluster extra: pip install -e '.[slurm]'")
     ws = copy_fixture(tmp_path / "ws")
     result = snakemake(ws, "--profile", str(ROOT / "profiles/slurm"), "-n")
     assert result.returncode == 0, result.stderr[-2000:]
