@@ -47,6 +47,15 @@ def _by_country(plan: Plan, fig: dict, counted: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _donor_table(donors: pd.Series, pledges: pd.Series) -> list[dict]:
+    """Each donor once, with its funding (committed and paid) and, apart, its pledges: largest funding first,
+    then donors that have only pledged, largest pledge first. None where a donor has given nothing of a kind."""
+    rows = [{"donor": d, "funded": round(float(v), 2), "pledged": round(float(pledges[d]), 2) if d in pledges else None}
+            for d, v in donors.items()]
+    rows += [{"donor": d, "funded": None, "pledged": round(float(v), 2)} for d, v in pledges.items() if d not in donors]
+    return rows
+
+
 def _by_org_type(fig: dict, funded: pd.Series) -> list[dict]:
     """Every organisation type with requirements or funding, in the figures' order, then types only funding
     names; funding whose recipient has no type is its own row, so the table adds up to the total funded."""
@@ -84,10 +93,11 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
         types = part.groupby("organisation_type")["amount_usd"].sum().sort_index()
         donors = part.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
         pledges = pledged.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
+        # The latest contribution counted: funding is as of then, not as of the plan's date.
+        as_of = max((d[:10] for d in part["date"] if d), default=None) if "date" in part else None
         out[doc] = {
             "requirements": fig["requirements"], "funded": funded, "pledged": round(float(pledged["amount_usd"].sum()), 2),
-            # The latest contribution counted: funding is as of then, not as of the plan's date.
-            "as_of": max((d[:10] for d in part["date"] if d), default=None) if "date" in part else None,
+            "as_of": as_of,
             "percent": funded / fig["requirements"] if fig["requirements"] else None,
             # Not clipped at zero: a sector funded above its requirements shows a negative gap, so that the
             # sectors' gaps, less funding not earmarked to a sector, add up to the total gap.
@@ -96,8 +106,10 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
             "by_org_type": _by_org_type(fig, types),
             "donors": [{"donor": d, "funded": round(float(v), 2)} for d, v in donors.items()],
             "pledges": [{"donor": d, "pledged": round(float(v), 2)} for d, v in pledges.items()],
+            "donor_table": _donor_table(donors, pledges),
             "by_country": _by_country(plan, fig, counted) if doc == "regional" else [],
-            "trend": funding_trend(plan, part, plan.as_of),
+            # to the month of the latest contribution: a month after it would repeat its total as if recorded
+            "trend": funding_trend(plan, part, as_of or plan.as_of),
             "regional_only": round(float(counted.loc[counted["country"] == "regional", "amount_usd"].sum()), 2)
             if doc == "regional" else 0.0,
         }
