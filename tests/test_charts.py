@@ -59,23 +59,48 @@ charts.bar_chart({labels!r}, {values!r}, "Requirements by sector", "USD", {sourc
 
 
 def test_bar_chart_bytes_identical_across_processes(tmp_path):
+    # Each run in a folder of its own, so each has its own drawn-chart cache: every chart is really drawn.
     script = SCRIPT.format(labels=LABELS, values=VALUES, source=SOURCE)
     for run in ("a", "b"):
-        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
-    draw(tmp_path / "c")
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run / "charts")], check=True)
+    draw(tmp_path / "c" / "charts")
     for ext in ("typ", "png"):
-        a, b, c = ((tmp_path / run / f"chart.{ext}").read_bytes() for run in "abc")
+        a, b, c = ((tmp_path / run / "charts" / f"chart.{ext}").read_bytes() for run in "abc")
         assert a == b == c, ext
 
 
 def test_bar_chart_bytes_identical_across_threads(tmp_path):
-    threads = [threading.Thread(target=draw, args=(tmp_path / str(i),)) for i in range(4)]
+    threads = [threading.Thread(target=draw, args=(tmp_path / str(i) / "charts",)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     for ext in ("typ", "png"):
-        assert len({(tmp_path / str(i) / f"chart.{ext}").read_bytes() for i in range(4)}) == 1, ext
+        assert len({(tmp_path / str(i) / "charts" / f"chart.{ext}").read_bytes() for i in range(4)}) == 1, ext
+
+
+def test_a_chart_drawn_before_is_not_drawn_again_and_a_changed_one_is(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from rcm_docs.documents import typeset
+
+    build = tmp_path / "build" / "charts"
+    first = draw(build / "BRA")[1].read_bytes()  # as the Brazil chapter's step draws it
+    drawn = []
+    real = typeset.compile
+    monkeypatch.setattr(typeset, "compile", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    # Snakemake empties a document's chart folder before its step runs again: the chart comes from the cache.
+    (build / "BRA" / "chart.png").unlink()
+    assert draw(build / "BRA")[1].read_bytes() == first and drawn == []
+    # One figure changed: drawn again, and the new chart is not the old one.
+    assert draw(build / "BRA", LABELS, [VALUES[0] + 1000] + VALUES[1:])[1].read_bytes() != first and drawn == [1]
+    # Pruning forgets what no build has used for two weeks, and keeps the rest.
+    cache = sorted((build / charts.CACHE).glob("*.png"))
+    assert len(cache) == 2
+    old = time.time() - 15 * 86400
+    os.utime(cache[0], (old, old))
+    assert charts.prune_chart_cache(build) == 1 and sorted((build / charts.CACHE).glob("*.png")) == cache[1:]
 
 
 def test_alt_text_lists_every_label_and_value():

@@ -115,8 +115,8 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
     run removed them, marked stale (build/lastgood.py; forget drops Snakemake's record of a stale one's
     run, so the next run rebuilds it), and build/index.html is made again to say so:
     the page is current after every run, a failed one too. After a success build/stale.json keeps only
-    the documents still stale (none, when every document was built), and build/.last-good no copy of a
-    document the plan no longer makes."""
+    the documents still stale (none, when every document was built), build/.last-good no copy of a
+    document the plan no longer makes, and the drawn-chart cache no chart unused for two weeks."""
     import sys
 
     from . import lastgood
@@ -125,6 +125,9 @@ def after_build(root, failed: bool, documents: list, status_jsons: list, index_o
         lastgood.write_stale(root, lastgood.stale(root))
         lastgood.prune(root, documents)
         _prune_documents(root, documents)
+        from ..documents.charts import prune_chart_cache
+
+        prune_chart_cache(Path(root) / "build" / "charts")
         return
     lastgood.restore(root, documents, unfinished, forget)
     readable = []

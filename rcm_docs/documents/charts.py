@@ -98,17 +98,49 @@ def draw(call: str, out_base: Path, chart_library: str | None = None, width: flo
     moved into place."""
     from . import typeset
 
+    import hashlib
+
     out_base = Path(out_base)
     out_base.parent.mkdir(parents=True, exist_ok=True)
     typ, png = (out_base.with_name(f"{out_base.name}.{ext}") for ext in ("typ", "png"))
     page = f"{chart_library or library()}\n#set page(width: {width:g}cm, height: auto, margin: 0pt, fill: white)\n#{call}\n"
+    # Drawn once per content: after one number changes, most charts of the documents rebuilt (maps, people
+    # reached, funding by month) are the same. Kept beside the charts' folders, which Snakemake empties
+    # before a document's step runs; prune_chart_cache() drops what builds no longer use.
+    digest = hashlib.sha256(f"{DPI}\n{page}".encode("utf-8")).hexdigest()
+    cached = out_base.parent.parent / CACHE / f"{digest}.png"
     try:
-        image = typeset.compile(page, format="png", ppi=DPI)
-    except typeset.TypesetError as e:
-        raise typeset.TypesetError(f"chart {out_base.name} (drawn by templates/chart.typ): {e}") from None
+        image = cached.read_bytes()
+        os.utime(cached)  # used: kept by the pruning
+    except OSError:
+        try:
+            image = typeset.compile(page, format="png", ppi=DPI)
+        except typeset.TypesetError as e:
+            raise typeset.TypesetError(f"chart {out_base.name} (drawn by templates/chart.typ): {e}") from None
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        _replace(cached, image)
     _replace(typ, (call + "\n").encode("utf-8"))
     _replace(png, image)
     return [typ, png]
+
+
+CACHE = ".drawn"  # build/charts/.drawn/<sha256 of the chart's Typst page>.png
+CACHE_DAYS = 14
+
+
+def prune_chart_cache(charts_root: Path, days: int = CACHE_DAYS) -> int:
+    """Forget drawn charts no build has used for `days` days -> how many went."""
+    import time
+
+    gone, cutoff = 0, time.time() - days * 86400
+    for p in (Path(charts_root) / CACHE).glob("*.png"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+                gone += 1
+        except OSError:
+            pass
+    return gone
 
 
 def _replace(target: Path, data: bytes) -> None:
