@@ -148,10 +148,10 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     return status
 
 
-def validate_sitrep(root, period: str, rows_out, figures_out, status_out, reports_dir, country_rows: list | None = None) -> dict:
+def validate_sitrep(root, period: str, rows_dir, figures_out, status_out, reports_dir) -> dict:
     """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data.
-    country_rows: <ISO3>.rows.csv paths, each given that country's rows alone: a country's sitrep reads every
-    earlier month, and reading every country's rows of every month for each country was most of its time."""
+    Accepted rows -> rows_dir/<ISO3>.rows.csv, one file per plan country: a country's sitrep reads every earlier
+    month, and reading every country's rows of every month for each country was most of its time."""
     import pandas as pd
 
     from ..intake.checks import Registry, Result
@@ -182,10 +182,9 @@ def validate_sitrep(root, period: str, rows_out, figures_out, status_out, report
         subs.append(_report(root, reports_dir, path, result, f"reporting period {period}", what))
     rows = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
         else pd.DataFrame(columns=output_columns(plan))
-    write_rows_csv(rows, rows_out)
-    for path in country_rows or []:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        write_rows_csv(rows[rows["country"] == Path(path).name.split(".")[0]], path)
+    Path(rows_dir).mkdir(parents=True, exist_ok=True)
+    for country in plan.country_codes:
+        write_rows_csv(rows[rows["country"] == country], Path(rows_dir) / f"{country}.rows.csv")
     write_rows_csv(figures if not figures.empty else pd.DataFrame(
         columns=["country", "figure", "value", "as_of", "source", "source_file", "source_row"]), figures_out)
     status = {"country": f"sitrep {period}", "submissions": subs, "rejected": [s["file"] for s in subs if s["verdict"] == "rejected"]}

@@ -130,10 +130,12 @@ def stop_workers() -> None:
             return
         pool, _pool = _pool, None
     _terminate(pool)
-    if _stopping.is_set():  # SIGTERM or Ctrl-C: the steps are abandoned, nothing is worth waiting for
-        _stop_fork_server(kill=True)
+    stopped = _stopping.is_set()  # SIGTERM or Ctrl-C: the steps are abandoned, nothing is worth waiting for
+    if stopped:
+        _stop_fork_server(kill=True)  # before the shutdown, which would wait for the workers otherwise
     pool.shutdown(wait=True, cancel_futures=True)
-    _stop_fork_server()
+    if not stopped:
+        _stop_fork_server()
 
 
 def _terminate(pool) -> None:

@@ -245,6 +245,11 @@ def sitrep_charts(sitrep: dict, currency: str, out_dir: Path, name: str,
                                                          for t in trend],
                           {"Reached in the month": [t["reached"] for t in trend]}, "people",
                           f"Source: partners' monthly progress reports, to {period_end}; no bar: no report for the month")
+    return _series_charts(specs, out_dir, name, chart_library)
+
+
+def _series_charts(specs: dict, out_dir: Path, name: str, chart_library: str | None) -> dict[str, dict]:
+    """{chart id: (title, labels, {series: values}, unit, source)} -> {chart id: its files, alt text, title}."""
     out = {}
     for chart_id, (title, labels, series, unit, source) in specs.items():
         files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
@@ -264,12 +269,7 @@ def funding_charts(funding: dict, currency: str, out_dir: Path, name: str,
                           [dt.date.fromisoformat(t["month"] + "-01").strftime("%b %Y") for t in funding["trend"]],
                           {"Funded": [t["funded"] for t in funding["trend"]]}, currency,
                           f"Source: recorded contributions (committed and paid), as of {as_of}")
-    out = {}
-    for chart_id, (title, labels, series, unit, src) in specs.items():
-        files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
-                            src, Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
-        out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
-    return out
+    return _series_charts(specs, out_dir, name, chart_library)
 
 
 def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str,

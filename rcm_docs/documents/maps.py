@@ -223,6 +223,20 @@ def _centre(polygons) -> tuple[float, float]:
     return c if places.inside(*c, ring) else min(ring, key=lambda p: (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2)
 
 
+def _neighbour_layer(spec: dict, view, exclude: set[str]) -> tuple["Land", list]:
+    """The countries around the map's own, in grey as its first layer -> (the land drawn so far, which labels
+    avoid; the countries around, to be named)."""
+    land = Land()
+    layer = []
+    around = _neighbours(view, exclude)
+    for other, polys in around:
+        rings = rings_cm(polys, view)
+        land.add(other, rings)
+        layer += rings
+    spec["layers"].append({"fill": NEIGHBOUR, "stroke": "#FFFFFF", "weight": 0.5, "rings": layer})
+    return land, around
+
+
 def _neighbours(view: View, leave_out: set[str]) -> list[tuple[str, tuple]]:
     box = view.lonlat_box()
     return [(code, places.countries()[code].polygons) for code, b in sorted(_country_boxes().items())
@@ -265,14 +279,7 @@ def country_map(code: str, name: str, areas: list[dict], located: places.Located
     view = fit(box, width, 0.55 * width, max_height)
     spec = _frame_spec(title, "People targeted (all population groups)", view, source,
                        not_shown_note(located.unmatched, values))
-    land = Land()
-    around = _neighbours(view, {code})
-    layer = []
-    for other, polys in around:
-        rings = rings_cm(polys, view)
-        land.add(other, rings)
-        layer += rings
-    spec["layers"].append({"fill": NEIGHBOUR, "stroke": "#FFFFFF", "weight": 0.5, "rings": layer})
+    land, around = _neighbour_layer(spec, view, {code})
     own = places.countries().get(code)
     own_rings = rings_cm(own.polygons, view) if own else []
     land.add(code, own_rings)
@@ -348,14 +355,7 @@ def regional_map(countries: list[dict], currency: str, as_of: str, width: float,
     note = f"Not on the map (no outline in Natural Earth): {', '.join(missing)}." if missing else ""
     spec = _frame_spec(title, f"Requirements ({currency})", view, f"Source: {places.NATURAL_EARTH} for boundaries; "
                        f"figures: sector submissions, as of {as_of}.", note)
-    land = Land()
-    around = _neighbours(view, set(codes))
-    layer = []
-    for other, polys in around:
-        rings = rings_cm(polys, view)
-        land.add(other, rings)
-        layer += rings
-    spec["layers"].append({"fill": NEIGHBOUR, "stroke": "#FFFFFF", "weight": 0.5, "rings": layer})
+    land, around = _neighbour_layer(spec, view, set(codes))
     breaks = class_breaks([c["requirements"] for c in mapped])
     colours = _palette(len(breaks))
     labels = Labels(view, land)

@@ -50,9 +50,8 @@ rule validate_sitrep:
         gazetteer=get_gazetteer,
         indicators=get_indicators,
     output:
-        rows="build/data/sitreps/{period}.rows.csv",
         # each country's rows alone, <ISO3>.rows.csv: one folder, not a file per country, for Snakemake to track
-        countries=directory("build/data/sitreps/{period}"),
+        rows=directory("build/data/sitreps/{period}"),
         figures="build/data/sitreps/{period}.figures.csv",
         status="build/data/sitreps/{period}.status.json",
         reports=directory("build/reports/sitreps/{period}"),
@@ -64,7 +63,7 @@ rule validate_sitrep:
     threads: 1
     run:
         workers.logged(log[0], validate_jobs.validate_sitrep, ".", wildcards.period, output.rows, output.figures, output.status,
-                    output.reports, [f"{output.countries}/{c}.rows.csv" for c in COUNTRIES])
+                    output.reports)
 
 rule validate_summary:
     input:
