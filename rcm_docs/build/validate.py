@@ -11,11 +11,14 @@ from ..common.workspace import funding_files, progress_files, submission_files
 from .steps import printable, rel, write_json
 
 
-def check_submissions(root, country: str, files: list[tuple[Path, str]] | None = None) -> list[tuple[Path, object]]:
+def check_submissions(root, country: str, files: list[tuple[Path, str]] | None = None,
+                      cache: Path | None = None) -> list[tuple[Path, object]]:
     """Every submission of one country checked as the build checks it: each file on its own, then across
     the country's files (the same activity appealed for in two sectors' files). `rcm-docs validate` calls
     this too, so the command and the build agree on every problem. files: (path, sector) pairs to check,
-    by default the country's submissions, each of the sector its name says. -> (path, Result) pairs."""
+    by default the country's submissions, each of the sector its name says. cache: a folder keeping each
+    file's own check (FileChecks), so that a country whose one file changed checks that file alone.
+    -> (path, Result) pairs."""
     import pandas as pd
 
     from ..intake.checks import Problem, Registry, Result
@@ -30,6 +33,7 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     if files is None:
         files = [(p, p.stem) for p in submission_files(root, country)]
+    kept = FileChecks(cache, root, country) if cache else None
     results = []
     for path, sector in files:
         path = Path(path)
@@ -42,12 +46,82 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
                 display, None, None, None, None, path.name, Reason.UNKNOWN_SECTOR_FILE,
                 f"{sector!r} is not a sector code of the plan", fix)], 0)
         else:
-            result = validate_file(path, plan, registry, country, sector, display,
-                                   gazetteer[country] if gazetteer else None, framework)
+            result = kept.get(path, display, sector) if kept else None
+            if result is None:
+                result = validate_file(path, plan, registry, country, sector, display,
+                                       gazetteer[country] if gazetteer else None, framework)
+                if kept:
+                    kept.put(path, display, sector, result)
         results.append((path, result))
+    if kept:
+        kept.forget_the_rest()
     cross_sector_duplicates([r for _, r in results])
     scale_warnings([r for _, r in results], plan)
     return results
+
+
+class FileChecks:
+    """Each submission's own check (validate_file's Result, before the checks across the country's files),
+    kept under the SHA-256 of everything it depends on: the file's bytes and name, the country and sector,
+    plan.yaml, the partner registry, the gazetteer, the indicator framework and rcm-docs' own code. A kept
+    check that cannot be read is made again; checks this run did not use are forgotten."""
+
+    CONTEXT = ("plan.yaml", "partners.csv", "gazetteer.csv", "indicators.csv")
+
+    def __init__(self, folder: Path, root, country: str):
+        import hashlib
+
+        from ..common.workspace import code_version
+
+        self.folder = Path(folder) / country
+        h = hashlib.sha256(f"{code_version()}\0{country}\0".encode())
+        for name in self.CONTEXT:
+            f = Path(root) / "inputs" / name
+            h.update(name.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
+        self.context = h.hexdigest()
+        self.used: set[str] = set()
+
+    def _key(self, path: Path, display: str, sector: str) -> tuple[str, str]:
+        import hashlib
+
+        data = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashlib.sha256(f"{self.context}\0{display}\0{sector}\0{data}".encode()).hexdigest(), data
+
+    def get(self, path: Path, display: str, sector: str):
+        import pickle
+
+        try:
+            key, _ = self._key(path, display, sector)
+        except OSError:
+            return None  # validate_file says what is wrong with the file
+        self.used.add(key)
+        try:
+            return pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except Exception:  # noqa: BLE001  none kept, or unreadable: checked again
+            return None
+
+    def put(self, path: Path, display: str, sector: str, result) -> None:
+        import pickle
+
+        try:
+            key, data = self._key(path, display, sector)
+        except OSError:
+            return
+        if result.sha256 not in (None, data):
+            return  # the file changed while it was checked: keep nothing
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.tmp"
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.folder / f"{key}.pickle")
+        self.used.add(key)
+
+    def forget_the_rest(self) -> None:
+        for f in self.folder.glob("*.pickle"):
+            if f.stem not in self.used:
+                f.unlink(missing_ok=True)
+
+
+CHECKS_KEPT = "build/.cache/checked"  # under build/, outside every folder a step's outputs empty
 
 
 def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
@@ -61,7 +135,7 @@ def validate_country(root, country: str, rows_out, status_out, reports_dir) -> d
     plan = workspace_plan(root)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    results = check_submissions(root, country)
+    results = check_submissions(root, country, cache=Path(root) / CHECKS_KEPT)
     frames, subs = [], []
     for path, result in results:
         sector_name = plan.sector_name(result.sector) if result.sector in plan.sector_codes else result.sector
