@@ -57,3 +57,45 @@ def test_steps_logged_from_a_worker_keep_their_error_message(pool, tmp_path):
 
 def _raise_value_error():
     raise ValueError("not a date")
+
+
+def _processes_with(tag: str) -> list[str]:
+    """Live processes (not zombies) whose environment carries tag: the build's and its children's."""
+    found = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and tag.encode() in (d / "environ").read_bytes():
+                if (d / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:100])
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_a_build_with_nothing_to_do_stops_the_fork_server_it_started_while_reading_the_snakefile(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT, copy_fixture
+
+    ws = copy_fixture(tmp_path / "ws")
+    tag = f"RCM_TEST_{os.getpid()}_{time.monotonic_ns()}"
+    snake = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(ws), "--cores", "2",
+             "build/data/KEN.status.json"]
+    assert subprocess.run(snake, capture_output=True, timeout=300).returncode == 0
+    # Made already: Snakemake reads the Snakefile (and starts the fork server), then has nothing to do.
+    done = subprocess.run(snake, capture_output=True, text=True, env={**os.environ, tag: "1"}, timeout=120)
+    assert done.returncode == 0 and "Nothing to be done" in done.stdout + done.stderr, done.stderr[-2000:]
+    end = time.monotonic() + 1  # killed at exit, not left to finish its imports
+    while (left := _processes_with(tag)) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert left == []
+
+
+@pytest.mark.parametrize("argv, dry", [(["snakemake", "-n"], True), (["snakemake", "--dry-run"], True),
+                                       (["snakemake", "-np", "--cores", "2"], True), (["snakemake", "--cores", "2"], False),
+                                       (["snakemake", "-s", "Snakefile", "-d", "ws"], False)])
+def test_a_dry_run_starts_no_fork_server(argv, dry):
+    assert workers._dry_run(argv) is dry

@@ -73,7 +73,43 @@ def _spawn_pool():
 # process (its threads would leave their locks held in a forked copy).
 PRELOAD = ["rcm_docs.build.workers", "rcm_docs.documents.charts", "rcm_docs.documents.compose",
            "rcm_docs.documents.pandoc", "rcm_docs.documents.typeset", "rcm_docs.documents.word",
-           "rcm_docs.intake.validate", "rcm_docs.model.figures"]
+           "rcm_docs.intake.validate", "rcm_docs.intake.annotate", "rcm_docs.intake.report", "openpyxl",
+           "markdown", "rcm_docs.model.figures", "rcm_docs.build.preload"]
+
+
+def start_fork_server(cores, argv: list[str]) -> None:
+    """Start the fork server now, while the Snakefile is read: its imports (a second) then overlap
+    Snakemake's building of the DAG (another second) instead of holding up onstart, and the first step,
+    after it. Not for a dry run, nor with one core. Where no step runs after all (nothing to do, another
+    executor), the server is stopped when Snakemake exits; killed with it, it ends once its imports are
+    done (multiprocessing's lifeline)."""
+    import atexit
+    import multiprocessing
+
+    n = min(int(cores) if str(cores).isdigit() else os.cpu_count() or 1, os.cpu_count() or 1)
+    if os.environ.get("RCM_NO_WORKERS") or n < 2 or _dry_run(argv) or not _forkable():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    try:
+        forkserver.ensure_running()
+    except Exception:  # noqa: BLE001  onstart starts it, or spawns workers without it
+        return
+    atexit.register(_stop_fork_server, kill=True)
+
+
+def _dry_run(argv: list[str]) -> bool:
+    """Whether Snakemake's command line asks for a dry run (-n, --dry-run, or -n among short flags: -np)."""
+    import re
+
+    return any(a in ("--dry-run", "--dryrun") or re.fullmatch(r"-[a-zA-Z]{0,3}n[a-zA-Z]{0,3}", a) for a in argv[1:])
+
+
+def _forkable() -> bool:
+    import multiprocessing
+
+    return "forkserver" in multiprocessing.get_all_start_methods() and hasattr(os, "pidfd_open")
 
 
 def _new_pool():
@@ -82,7 +118,7 @@ def _new_pool():
     import sys
     import types
 
-    forked = "forkserver" in multiprocessing.get_all_start_methods() and hasattr(os, "pidfd_open")
+    forked = _forkable()
     if forked:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)

@@ -18,6 +18,7 @@ rule figures_country:
         code=CODE,
         incomplete=ALLOW_INCOMPLETE,
     threads: 1
+    priority: 5  # before the other figures: the chapters wait on them (render_rrp)
     resources:
         mem_mb=1000,
     run:
@@ -36,6 +37,7 @@ rule figures_regional:
     params:
         code=CODE,
     threads: 1
+    priority: 5  # before the other figures: the chapters wait on them (render_rrp)
     run:
         workers.logged(log[0], figure_jobs.regional_figures, ".", input.countries, output[0])
 

@@ -21,6 +21,9 @@ rule render_rrp:
         charts=directory("build/charts/{doc}"),
     log:
         "build/logs/render_rrp/{doc}.log",
+    # The longest documents (over a second each) first among those ready: started last, one held the build
+    # open alone on one core.
+    priority: 5
     params:
         code=CODE,
         templates=TEMPLATE_DIRS,
