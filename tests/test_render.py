@@ -169,3 +169,34 @@ def test_a_template_edited_between_builds_renders_its_new_text(tmp_path):
     render._environment.cache_clear()
     assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
         "Financial requirements: USD 1,500,000\n"
+
+
+def test_a_documents_pdf_and_docx_made_side_by_side_both_finish_and_the_first_error_is_the_docxs(tmp_path):
+    import time
+
+    from rcm_docs.documents.render import side_by_side, stage_times, timed
+
+    made = tmp_path / "document.pdf"
+
+    def pdf(fail=False):
+        with timed("typst compile"):
+            time.sleep(0.2)
+            made.write_text("pdf")
+        if fail:
+            raise RuntimeError("typst refused the PDF")
+
+    def docx(fail=False):
+        with timed("pandoc docx"):
+            pass
+        if fail:
+            raise ValueError("pandoc refused the DOCX")
+
+    with stage_times() as times:
+        side_by_side(pdf, docx)
+    assert made.read_text() == "pdf" and set(times) == {"typst compile", "pandoc docx"} and times["typst compile"] >= 0.2
+    made.unlink()
+    with pytest.raises(ValueError, match="pandoc refused"):
+        side_by_side(lambda: pdf(fail=True), lambda: docx(fail=True))
+    assert made.exists()  # the PDF's thread had finished: nothing is written after the step has failed
+    with pytest.raises(RuntimeError, match="typst refused"):
+        side_by_side(lambda: pdf(fail=True), docx)

@@ -17,8 +17,7 @@ def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, tem
 
     with stage_times() as times:
         _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
-                sitrep_json, audience, annex_xlsx)
-        _redline_against_last_build(root, out_docx)
+                sitrep_json, audience, annex_xlsx, lambda: _redline_against_last_build(root, out_docx))
     return {"timings": times}
 
 
@@ -43,7 +42,7 @@ def _redline_against_last_build(root, out_docx) -> None:
 
 
 def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, kind, funding_json,
-            sitrep_json, audience, annex_xlsx) -> None:
+            sitrep_json, audience, annex_xlsx, after_docx) -> None:
     from ..documents.compose import compose
 
     plan = workspace_plan(root)
@@ -53,7 +52,7 @@ def _render(root, doc, figures_json, out_md, out_docx, out_pdf, template_dirs, k
     located = area_locations(root, plan, doc, fig) if kind == "rrp" and doc != "regional" else None
     compose(plan, kind, doc, fig, funding, sitrep, audience, narratives(root, plan, doc),
             highlights(root, plan, doc, sitrep["period"]) if sitrep else {}, [Path(d) for d in template_dirs],
-            out_md, out_docx, out_pdf, annex_xlsx, located)
+            out_md, out_docx, out_pdf, annex_xlsx, located, after_docx)
 
 
 def area_locations(root, plan, country: str, fig: dict):

@@ -96,7 +96,7 @@ def start_fork_server(cores, argv: list[str]) -> None:
         forkserver.ensure_running()
     except Exception:  # noqa: BLE001  onstart starts it, or spawns workers without it
         return
-    atexit.register(_stop_fork_server, kill=True)
+    atexit.register(_stop_fork_server)
 
 
 def _dry_run(argv: list[str]) -> bool:
@@ -138,18 +138,19 @@ def _new_pool():
     return pool
 
 
-def _stop_fork_server(kill: bool = False) -> None:
-    """Stop the fork server and wait for it, as for any child: no process outlives the build, and its
-    seconds (and its workers') count in the build's own (`time snakemake`, the bench). The server waits
-    for every worker it forked to let go of its lifeline; a build stopped by a signal does not wait on a
-    worker that is slow to die: kill ends the server at once, and its workers with it (PR_SET_PDEATHSIG)."""
+def _stop_fork_server() -> None:
+    """Kill the fork server and wait for it, as for any child: no process outlives the build, and its
+    seconds (and its workers') count in the build's own (`time snakemake`, the bench). Killed, not asked:
+    it has nothing to save, a graceful end would wait for every worker it forked to let go of its
+    lifeline (and those of a stopped build may be slow to die: they die with it, PR_SET_PDEATHSIG), and
+    an interpreter holding pandas and the geo data took a third of a second to tear itself down."""
     import signal
 
     try:
         from multiprocessing import forkserver
 
         server = forkserver._forkserver
-        if kill and server._forkserver_pid:
+        if server._forkserver_pid:
             os.kill(server._forkserver_pid, signal.SIGKILL)
         server._stop()
     except Exception:  # noqa: BLE001  none was started, or CPython moved its internals: it ends with the build
@@ -166,12 +167,10 @@ def stop_workers() -> None:
             return
         pool, _pool = _pool, None
     _terminate(pool)
-    stopped = _stopping.is_set()  # SIGTERM or Ctrl-C: the steps are abandoned, nothing is worth waiting for
-    if stopped:
-        _stop_fork_server(kill=True)  # before the shutdown, which would wait for the workers otherwise
+    if _stopping.is_set():  # SIGTERM or Ctrl-C: the steps are abandoned, nothing is worth waiting for
+        _stop_fork_server()  # before the shutdown, which would wait for the workers otherwise
     pool.shutdown(wait=True, cancel_futures=True)
-    if not stopped:
-        _stop_fork_server()
+    _stop_fork_server()
 
 
 def _terminate(pool) -> None:

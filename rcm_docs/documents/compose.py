@@ -12,7 +12,7 @@ from .annex import pack_annex
 from .charts import document_charts
 from .messages import key_messages
 from .pdf import markdown_to_pdf
-from .render import environment, render_markdown, timed
+from .render import environment, render_markdown, side_by_side, timed
 from .word import markdown_to_docx
 
 # On the cover and in every page's header of a document built with rejected files (allow_incomplete).
@@ -38,9 +38,10 @@ LONG = ("rrp", "contingency")  # documents with a contents page
 
 def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, sitrep: dict | None, audience: str | None,
             narratives: dict, highlights: dict, dirs: list[Path], out_md, out_docx, out_pdf, annex_xlsx=None,
-            located=None) -> None:
+            located=None, after_docx=None) -> None:
     """kind: rrp, keypoints, sitrep or pack; doc: an ISO3 code or 'regional'. Charts go to build/charts/.
-    located: where a chapter's areas are on its map (intake.places.locate(); by default by name alone)."""
+    located: where a chapter's areas are on its map (intake.places.locate(); by default by name alone).
+    after_docx(): what to do with the DOCX once made (its redline), while the PDF is still typeset."""
     regional = doc == "regional"
     name = "Regional" if regional else plan.country_name(doc)
     template, country_title, regional_title = DOCUMENT_KINDS[kind]
@@ -75,15 +76,20 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
     header = f"{plan.short_title} | {name}"
     long_document = kind in LONG  # chapters get a contents page; one- and two-page products do not
     draft = DRAFT_LABEL if incomplete else ""
-    markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
-                     toc=long_document, draft=draft)
-    markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs),
-                    {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
-                     **({"draft": draft} if draft else {}),
-                     "as-of": date(sitrep["period_end"] if kind == "sitrep"
-                                   else (funding or {}).get("as_of") or plan.as_of if kind == "funding" else plan.as_of),
-                     "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)},
-                    plan.epoch, charts_root, chart_library)
+    typst_inputs = {"header": plan.short_title, "header-right": name, **({"toc": "true"} if long_document else {}),
+                    **({"draft": draft} if draft else {}),
+                    "as-of": date(sitrep["period_end"] if kind == "sitrep"
+                                  else (funding or {}).get("as_of") or plan.as_of if kind == "funding" else plan.as_of),
+                    "year": str(plan.as_of.year), "month": str(plan.as_of.month), "day": str(plan.as_of.day)}
+
+    def docx():
+        markdown_to_docx(md, out_docx, find_template("reference.docx", dirs), header, plan.epoch, charts_root,
+                         toc=long_document, draft=draft)
+        if after_docx:
+            after_docx()
+
+    side_by_side(lambda: markdown_to_pdf(md, out_pdf, find_template("rrp.typ", dirs), typst_inputs, plan.epoch,
+                                         charts_root, chart_library), docx)
 
 
 def rejected_sectors(plan: Plan, incomplete: list[str]) -> dict[str, list[str]]:

@@ -40,6 +40,34 @@ def timed(stage: str):
             d[stage] = d.get(stage, 0.0) + time.perf_counter() - t
 
 
+def side_by_side(aside, here) -> None:
+    """aside() in a thread of its own while here() runs in this one, both finished before this returns:
+    a document's PDF is typeset while its DOCX is made. Typst and pandoc leave Python's lock while they
+    work, so the two use two cores when the build has one to spare (the chapters at the end of a build).
+    Their stage times go to this thread's clock. An error of here() is raised first, then one of aside()."""
+    import concurrent.futures
+
+    mine = getattr(_times, "d", None)
+
+    def run():
+        _times.d = {} if mine is not None else None
+        try:
+            aside()
+        finally:
+            theirs, _times.d = _times.d, None
+            if mine is not None:
+                for k, v in theirs.items():
+                    mine[k] = mine.get(k, 0.0) + v
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rcm-aside") as pool:
+        other = pool.submit(run)
+        try:
+            here()
+        finally:
+            concurrent.futures.wait([other])  # never leave it writing after an error here
+    other.result()
+
+
 class RenderError(Exception):
     """A template or a converter failed; the message names the document."""
 
