@@ -94,7 +94,7 @@ def test_diff_redlines_the_preparedness_documents_whose_bytes_changed(built, tmp
     dry = snakemake(ws, "-n").stdout
     assert set(re.findall(r"^(?:local)?rule (\w+):", dry, flags=re.M)) == {
         "validate_preparedness", "figures_preparedness", "figures_preparedness_regional", "render_contingency",
-        "render_preparedness_dashboard", "validate_summary", "manifest", "review_index", "all"}
+        "render_preparedness_dashboard", "validate_summary", "review_index", "all"}
     assert snakemake(ws).returncode == 0
     out = diff_builds(tmp_path / "old", ws / "build", tmp_path / "review")
     assert "preparedness/contingency/TZA.docx:" in out and "preparedness/dashboard/regional.docx:" in out

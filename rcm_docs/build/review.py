@@ -48,6 +48,12 @@ PREVIOUS = ".previous"  # build/.previous: the last build's documents, figures, 
 REVIEW = "review"  # build/review: the redlines build/index.html links
 
 
+def manifest_and_index(root, outputs: list, status_jsons: list, manifest_json, index_html, previous: str | None = None):
+    """The build's last step: the manifest (write_manifest), then the review page (write_index)."""
+    write_manifest(root, outputs, manifest_json)
+    write_index(root, status_jsons, index_html, previous)
+
+
 def write_index(root, status_jsons: list, out, previous: str | None = None, remember: bool = True) -> None:
     """build/index.html. It opens on the state of the draft (rejected submissions, stale documents: the last
     good ones, restored after a failed build) and on what changed since the last build, or since

@@ -3,35 +3,24 @@
 from rcm_docs.build import review as review_jobs
 
 
-rule manifest:
+rule review_index:
+    # One step: the manifest and the page were made one after the other anyway, and the scheduler's pause
+    # between two steps was longer than the manifest takes.
     input:
         documents=get_documents(),
         inputs=declared(get_inputs),
-    output:
-        "build/manifest.json",
-    log:
-        "build/logs/manifest.log",
-    params:
-        code=CODE,
-        unlisted=unlisted(get_inputs),
-    threads: 1
-    run:
-        workers.logged(log[0], review_jobs.write_manifest, ".", input.documents, output[0])
-
-rule review_index:
-    input:
         status=expand("build/data/{country}.status.json", country=COUNTRIES) + preparedness_statuses(),
-        documents=get_documents(),
-        manifest="build/manifest.json",  # the input files that changed since the last build
         previous=declared(get_previous_figures),
     output:
-        "build/index.html",
+        manifest="build/manifest.json",
+        index="build/index.html",
     log:
         "build/logs/review_index.log",
     params:
         code=CODE,
         previous=lambda wildcards: config.get("previous") or "",
-        unlisted=unlisted(get_previous_figures),
+        unlisted=unlisted(get_inputs, get_previous_figures),
     threads: 1
     run:
-        workers.logged(log[0], review_jobs.write_index, ".", input.status, output[0], params.previous or None)
+        workers.logged(log[0], review_jobs.manifest_and_index, ".", input.documents, input.status, output.manifest,
+                    output.index, params.previous or None)
