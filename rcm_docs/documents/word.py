@@ -2,6 +2,8 @@
 page numbers, 'Table N:' captions, charts, kept-whole tables, a contents page, landscape annexes)."""
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from pathlib import Path
 
@@ -100,6 +102,15 @@ def _table_text_style(doc, wide: bool) -> str:
     return style.style_id
 
 
+@functools.cache
+def _white_bold():
+    """A header cell's run properties, as python-docx writes bold and white (copied into each run)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    return parse_xml(f'<w:rPr {nsdecls("w")}><w:b/><w:color w:val="FFFFFF"/></w:rPr>')
+
+
 def _finish_table(doc, table) -> None:
     """Header row white on the style's navy, small tables kept whole, rows never split, wide matrices in
     smaller type. Straight on the XML: python-docx's per-run font setters took 0.1 s a document."""
@@ -141,6 +152,9 @@ def _finish_table(doc, table) -> None:
                 p_style.addnext(OxmlElement("w:keepNext"))
             if i == 0:
                 for r in p.iter(qn("w:r")):
+                    if r.find(qn("w:rPr")) is None:  # pandoc's usual run: the properties Run.font would write
+                        r.insert(0, copy.deepcopy(_white_bold()))
+                        continue
                     run = Run(r, None)
                     run.font.bold = True
                     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
@@ -397,16 +411,23 @@ def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool 
         _finish_table(doc, table)
     numbered = [c for c in charts or [] if c.captioned]
     tokens = {c.token: ((numbered.index(c) + 1) if c.captioned else None, c.title, c.png) for c in charts or []}
-    for p in list(doc.paragraphs):
-        if p.text.strip() in tokens:
-            _insert_chart(doc, p, *tokens[p.text.strip()])
+    # The marker paragraphs, found in one pass: a paragraph's text is python-docx's costliest property.
+    markers: dict[str, list] = {}
+    for p in doc.paragraphs:
+        text = p.text.strip()
+        if text in tokens or text in (KEEP, LANDSCAPE):
+            markers.setdefault(text, []).append(p)
+    body = doc.element.body
+    for token in [t for t in markers if t in tokens]:
+        for p in markers[token]:
+            _insert_chart(doc, p, *tokens[token])
     glance.finish(doc)
     headings = _number_headings(doc)
-    for p in list(doc.paragraphs):
-        if p.text.strip() == KEEP:
+    for p in markers.get(KEEP, []):
+        if p._p.getparent() is body:  # as the body's paragraphs list them
             _keep_together(p)
-    for p in list(doc.paragraphs):
-        if p.text.strip() == LANDSCAPE:
+    for p in markers.get(LANDSCAPE, []):
+        if p._p.getparent() is body:
             _landscape_from(doc, p)
     if toc:
         _toc(doc, headings)
