@@ -206,3 +206,13 @@ def test_chart_png_embeds_in_docx(tmp_path):
     with zipfile.ZipFile(out) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
         assert [z.read(n) for n in media] == [png.read_bytes()]
+
+
+def test_a_captioned_chart_does_not_repeat_its_caption_and_the_first_page_copy_keeps_its_title(tmp_path):
+    out = charts.charts_for(small_figures(False), "2026-11-15", "USD", tmp_path, "COL")
+    captioned = pymupdf.open(stream=_chart_pdf(out["requirements_by_sector"]["typ"]), filetype="pdf")[0].get_text()
+    glance = pymupdf.open(stream=_chart_pdf(out["glance_sectors"]["typ"]), filetype="pdf")[0].get_text()
+    # The document captions it "Figure N: Financial requirements by sector"; the drawing says the unit only.
+    assert "Financial requirements by sector" not in captioned and "USD millions" in captioned
+    assert "Financial requirements by sector" in glance and "USD millions" in glance
+    assert out["requirements_by_sector"]["alt"].startswith("Bar chart: financial requirements by sector")

@@ -68,9 +68,10 @@ def _wrap(label: str, chars: int = LABEL_CHARS) -> str:
 
 
 def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, unit: str, source: str,
-               highlight: str | None = None, width: float = WIDTH_CM) -> tuple[str, str]:
+               highlight: str | None = None, width: float = WIDTH_CM, titled: bool = True) -> tuple[str, str]:
     """-> (the Typst call drawing the chart, its alt text). Values in millions once the largest reaches one.
-    width: in cm (a narrower chart wraps its labels sooner)."""
+    width: in cm (a narrower chart wraps its labels sooner). titled: the title drawn above the chart; not
+    for a chart the document captions ('Figure 2: <title>' already says it)."""
     from .typeset import literal
 
     labels = [str(x) for x in labels]
@@ -82,7 +83,7 @@ def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, un
     scale = 1e6 if millions else 1.0
     subtitle = (f"{unit} millions" if _is_currency(unit) else f"Millions of {unit}") if millions else unit
     spec = {
-        "title": title, "subtitle": subtitle[:1].upper() + subtitle[1:], "source": source,
+        "title": title if titled else None, "subtitle": subtitle[:1].upper() + subtitle[1:], "source": source,
         "labels": [_wrap(lb, LABEL_CHARS if width == WIDTH_CM else GLANCE_LABEL_CHARS) for lb in labels],
         # A missing value (no report) draws no bar and says so: a gap, never a zero.
         "series": [{"name": name, "values": [float(v) / scale if v is not None else 0.0 for v in vals],
@@ -152,8 +153,9 @@ def _replace(target: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _chart(kind, labels, series, title, unit, source, out_base, highlight=None, chart_library=None, width=WIDTH_CM):
-    call, alt = chart_call(kind, labels, series, title, unit, source, highlight, width)
+def _chart(kind, labels, series, title, unit, source, out_base, highlight=None, chart_library=None, width=WIDTH_CM,
+           titled=True):
+    call, alt = chart_call(kind, labels, series, title, unit, source, highlight, width, titled)
     return draw(call, out_base, chart_library, width), alt
 
 
@@ -193,9 +195,10 @@ def charts_for(fig: dict, as_of: str, currency: str, out_dir: Path, name: str,
     for chart_id, (title, pairs) in specs.items():
         pairs = sorted(pairs, key=lambda p: -p[1])  # largest first: readers compare lengths (stable for ties)
         labels, values = [p[0] for p in pairs], [p[1] for p in pairs]
+        glance = chart_id.startswith("glance")  # in the at-a-glance page's column, with no caption: titled
         files, alt = _chart("Bar chart", labels, {title: values}, title, currency, source,
                             Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library,
-                            width=GLANCE_CM if chart_id.startswith("glance") else WIDTH_CM)
+                            width=GLANCE_CM if glance else WIDTH_CM, titled=glance)
         out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
     return out
 
@@ -253,7 +256,7 @@ def _series_charts(specs: dict, out_dir: Path, name: str, chart_library: str | N
     out = {}
     for chart_id, (title, labels, series, unit, source) in specs.items():
         files, alt = _chart("Grouped bar chart" if len(series) > 1 else "Bar chart", labels, series, title, unit,
-                            source, Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library)
+                            source, Path(out_dir) / f"{name}-{chart_id}", chart_library=chart_library, titled=False)
         out[chart_id] = {"typ": files[0], "png": files[1], "alt": alt, "title": title}
     return out
 

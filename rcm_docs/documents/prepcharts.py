@@ -19,7 +19,7 @@ def risk_matrix_call(fig: dict, title: str, source: str) -> tuple[str, str]:
     scenarios = [{"code": s["code"], "name": s["name"], "likelihood": s["likelihood"], "impact": s["impact"],
                   "text": f"Likelihood {s['likelihood']} x impact {s['impact']}: risk {s['risk']}, {s['level']}"
                           + ("; the planning scenario" if s["planning"] else "")} for s in risk["scenarios"]]
-    spec = {"title": title, "subtitle": "Likelihood and impact, each from 1 to 5; risk is their product",
+    spec = {"title": None, "subtitle": "Likelihood and impact, each from 1 to 5; risk is their product",  # captioned
             "source": source, "likelihoods": list(LIKELIHOOD), "impacts": list(IMPACT),
             "axis_likelihood": "Likelihood", "axis_impact": "Impact", "high": t["high"], "medium": t["medium"],
             "levels": [f"Low risk (1 to {t['medium'] - 1})", f"Medium risk ({t['medium']} to {t['high'] - 1})",
@@ -45,7 +45,7 @@ def preparedness_charts(plan, fig: dict, out_dir: Path, kind: str, chart_library
         charts["capacity"] = ("Partner capacity against people targeted by sector", lambda title: chart_call(
             "Grouped bar chart", [s["name"] for s in sectors],
             {"People targeted": [s["need"] for s in sectors], "Capacity (people served)": [s["capacity"] for s in sectors]},
-            title, "people", source))
+            title, "people", source, titled=False))  # captioned
     out = {}
     for chart_id, (title, make) in charts.items():
         call, alt = make(title)
