@@ -83,3 +83,12 @@ def test_an_unreadable_kept_check_is_made_again(tmp_path, monkeypatch):
     _run(ws, "UGA", tmp_path / "again")
     assert len(checked) == len(kept)
     assert (tmp_path / "again/UGA.rows.csv").read_bytes() == (tmp_path / "first/UGA.rows.csv").read_bytes()
+
+
+def test_a_kept_check_is_not_used_after_the_readers_are_upgraded(tmp_path, monkeypatch):
+    ws = copy_fixture(tmp_path / "ws")
+    _run(ws, "KEN", tmp_path / "first")
+    monkeypatch.setattr(steps, "_reader_versions", lambda: "pandas=99.0")  # what `pip install -U pandas` changes
+    checked = _counting(monkeypatch)
+    _run(ws, "KEN", tmp_path / "upgraded")
+    assert sorted(checked) == sorted(p.name for p in (ws / "inputs/submissions/KEN").iterdir())

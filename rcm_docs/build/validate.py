@@ -60,10 +60,23 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     return results
 
 
+def _reader_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("pandas", "numpy", "python-calamine", "openpyxl"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ",".join(out)
+
+
 class FileChecks:
     """Each submission's own check (validate_file's Result, before the checks across the country's files),
     kept under the SHA-256 of everything it depends on: the file's bytes and name, the country and sector,
-    plan.yaml, the partner registry, the gazetteer, the indicator framework and rcm-docs' own code. A kept
+    plan.yaml, the partner registry, the gazetteer, the indicator framework, rcm-docs' own code and the
+    versions of the libraries that read the file. A kept
     check that cannot be read is made again; checks this run did not use are forgotten."""
 
     CONTEXT = ("plan.yaml", "partners.csv", "gazetteer.csv", "indicators.csv")
@@ -74,7 +87,8 @@ class FileChecks:
         from ..common.workspace import code_version
 
         self.folder = Path(folder) / country
-        h = hashlib.sha256(f"{code_version()}\0{country}\0".encode())
+        # The readers' versions too: an upgraded pandas or calamine may read the same bytes differently.
+        h = hashlib.sha256(f"{code_version()}\0{_reader_versions()}\0{country}\0".encode())
         for name in self.CONTEXT:
             f = Path(root) / "inputs" / name
             h.update(name.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
