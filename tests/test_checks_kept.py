@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import copy_fixture
 
@@ -92,3 +93,20 @@ def test_a_kept_check_is_not_used_after_the_readers_are_upgraded(tmp_path, monke
     checked = _counting(monkeypatch)
     _run(ws, "KEN", tmp_path / "upgraded")
     assert sorted(checked) == sorted(p.name for p in (ws / "inputs/submissions/KEN").iterdir())
+
+
+def test_a_refused_file_is_not_kept_so_the_same_bytes_saved_properly_are_accepted(tmp_path, monkeypatch):
+    ws = copy_fixture(tmp_path / "ws")
+    monkeypatch.chdir(ws)  # as the build runs: from the workspace, which names files the same whatever they are
+    target = ws / "inputs/submissions/UGA/PRO.csv"
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)  # a link out of the workspace: refused, whatever its bytes
+    _run(Path("."), "UGA", tmp_path / "linked")
+    assert json.loads((tmp_path / "linked/UGA.status.json").read_text())["rejected"] == ["inputs/submissions/UGA/PRO.csv"]
+    target.unlink()
+    target.write_bytes(outside.read_bytes())  # what the report says to do: the same bytes, as a file
+    _run(Path("."), "UGA", tmp_path / "copied")
+    assert json.loads((tmp_path / "copied/UGA.status.json").read_text())["rejected"] == []
+    assert not list((ws / steps.CHECKS_KEPT / "UGA").glob(".*.tmp"))

@@ -33,7 +33,7 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     framework = read_indicators(Path(root) / "inputs" / "indicators.csv", plan)
     if files is None:
         files = [(p, p.stem) for p in submission_files(root, country)]
-    kept = FileChecks(cache, root, country) if cache else None
+    kept = FileChecks(cache, root, country, plan.max_file_bytes) if cache else None
     results = []
     for path, sector in files:
         path = Path(path)
@@ -75,64 +75,91 @@ def _reader_versions() -> str:
 class FileChecks:
     """Each submission's own check (validate_file's Result, before the checks across the country's files),
     kept under the SHA-256 of everything it depends on: the file's bytes and name, the country and sector,
-    plan.yaml, the partner registry, the gazetteer, the indicator framework, rcm-docs' own code and the
-    versions of the libraries that read the file. A kept
-    check that cannot be read is made again; checks this run did not use are forgotten."""
+    plan.yaml, the partner registry, the gazetteer, the indicator framework, rcm-docs' own code, Python's
+    version and those of the libraries that read the file. Only a file read whole is kept: a refused or
+    unreadable one (a link, a file being saved, one over the size limit) is checked again each time, since
+    why it was refused may lie outside its bytes. A kept check that cannot be read is made again; checks
+    this run did not use are forgotten; a cache that cannot be written only costs the next run its time."""
 
     CONTEXT = ("plan.yaml", "partners.csv", "gazetteer.csv", "indicators.csv")
 
-    def __init__(self, folder: Path, root, country: str):
+    def __init__(self, folder: Path, root, country: str, max_bytes: int):
         import hashlib
+        import sys
 
         from ..common.workspace import code_version
 
-        self.folder = Path(folder) / country
+        self.folder, self.max_bytes = Path(folder) / country, max_bytes
         # The readers' versions too: an upgraded pandas or calamine may read the same bytes differently.
-        h = hashlib.sha256(f"{code_version()}\0{_reader_versions()}\0{country}\0".encode())
+        h = hashlib.sha256(f"{code_version()}\0{sys.version}\0{_reader_versions()}\0{country}\0".encode())
         for name in self.CONTEXT:
             f = Path(root) / "inputs" / name
             h.update(name.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
         self.context = h.hexdigest()
         self.used: set[str] = set()
 
-    def _key(self, path: Path, display: str, sector: str) -> tuple[str, str]:
+    def _key(self, path: Path, display: str, sector: str) -> tuple[str, str] | None:
+        """-> (key, SHA-256 of the bytes), or None for a file not to keep: not a plain file (a link), or
+        over the size limit (read_submission refuses both before reading them)."""
         import hashlib
+        import stat
 
-        data = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        st = Path(path).lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+            return None
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        data = h.hexdigest()
         return hashlib.sha256(f"{self.context}\0{display}\0{sector}\0{data}".encode()).hexdigest(), data
 
     def get(self, path: Path, display: str, sector: str):
         import pickle
 
         try:
-            key, _ = self._key(path, display, sector)
+            found = self._key(path, display, sector)
         except OSError:
             return None  # validate_file says what is wrong with the file
-        self.used.add(key)
+        if found is None:
+            return None
+        self.used.add(found[0])
         try:
-            return pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+            return pickle.loads((self.folder / f"{found[0]}.pickle").read_bytes())
         except Exception:  # noqa: BLE001  none kept, or unreadable: checked again
             return None
 
     def put(self, path: Path, display: str, sector: str, result) -> None:
+        import os
         import pickle
+        import tempfile
 
         try:
-            key, data = self._key(path, display, sector)
+            found = self._key(path, display, sector)
         except OSError:
             return
-        if result.sha256 not in (None, data):
-            return  # the file changed while it was checked: keep nothing
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.tmp"
-        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.folder / f"{key}.pickle")
-        self.used.add(key)
+        if found is None or result.sha256 != found[1]:
+            return  # refused or unreadable (sha256 None), or changed while it was checked: keep nothing
+        key = found[0]
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                f.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.folder / f"{key}.pickle")
+            self.used.add(key)
+        except OSError:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
 
     def forget_the_rest(self) -> None:
-        for f in self.folder.glob("*.pickle"):
-            if f.stem not in self.used:
-                f.unlink(missing_ok=True)
+        try:
+            for f in list(self.folder.glob("*.pickle")) + list(self.folder.glob(".*.tmp")):
+                if f.suffix == ".tmp" or f.stem not in self.used:
+                    f.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 CHECKS_KEPT = "build/.cache/checked"  # under build/, outside every folder a step's outputs empty
