@@ -99,6 +99,12 @@ def start_fork_server(cores, argv: list[str]) -> None:
     atexit.register(_stop_fork_server)
 
 
+def no_local_steps() -> None:
+    """Another executor runs the steps (a cluster): the fork server started while the Snakefile was read
+    would idle for the whole build."""
+    _stop_fork_server()
+
+
 def _dry_run(argv: list[str]) -> bool:
     """Whether Snakemake's command line asks for a dry run (-n, --dry-run, or -n among short flags: -np)."""
     import re

@@ -203,6 +203,8 @@ onstart:
     # Steps run in worker processes, one per core: start them now, while Snakemake schedules the first jobs.
     if workflow.local_exec:
         workers.start_workers(workflow.cores)
+    else:
+        workers.no_local_steps()
 
 
 onsuccess:
