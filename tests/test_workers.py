@@ -99,3 +99,35 @@ def test_a_build_with_nothing_to_do_stops_the_fork_server_it_started_while_readi
                                        (["snakemake", "-s", "Snakefile", "-d", "ws"], False)])
 def test_a_dry_run_starts_no_fork_server(argv, dry):
     assert workers._dry_run(argv) is dry
+
+
+SCHEDULER_HOLDS_ITS_LOCK = """
+import os, signal, threading, time
+from rcm_docs.build import workers
+lock, handled = threading.Lock(), threading.Event()
+def snakemakes_handler(signum, frame):  # as JobScheduler.exit_gracefully
+    with lock:
+        handled.set()
+signal.signal(signal.SIGTERM, snakemakes_handler)
+workers._on_signal_stop_steps()
+with lock:  # the main thread is choosing jobs
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.2)  # the handler runs here, in this thread, and must come back
+    assert not handled.is_set()
+assert handled.wait(5)  # once the lock is let go, Snakemake's handler has run
+print("stopped cleanly")
+"""
+
+
+def test_sigterm_arriving_while_the_scheduler_holds_its_lock_does_not_deadlock_the_build():
+    """Snakemake's SIGTERM handler takes its scheduler's lock; the signal may land while the main thread
+    holds it (choosing jobs). Seen in CI: the build waited on itself until killed."""
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run([sys.executable, "-c", SCHEDULER_HOLDS_ITS_LOCK], capture_output=True, text=True,
+                              timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process waited on itself: SIGTERM's handler took a lock its own thread held")
+    assert done.stdout.strip() == "stopped cleanly", done.stderr[-2000:]

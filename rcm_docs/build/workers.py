@@ -205,8 +205,13 @@ def _on_signal_stop_steps() -> None:
             pool = _pool
             if pool is not None:
                 _terminate(pool)
-            if callable(before):
-                before(signum, frame)
+            if before is signal.default_int_handler:
+                before(signum, frame)  # KeyboardInterrupt, which only the main thread may raise
+            elif callable(before):
+                # Snakemake's SIGTERM handler takes its scheduler's lock, which the main thread this
+                # handler interrupts may hold (while it picks the next jobs): called here, it waited on
+                # itself for ever. From a thread of its own it waits for the lock to be let go.
+                threading.Thread(target=before, args=(signum, frame), name="rcm-signal", daemon=True).start()
             elif before != signal.SIG_IGN:  # nobody else handles it: end as the signal would have
                 signal.signal(signum, signal.SIG_DFL)
                 os.kill(os.getpid(), signum)
