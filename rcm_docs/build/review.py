@@ -50,16 +50,18 @@ REVIEW = "review"  # build/review: the redlines build/index.html links
 
 def manifest_and_index(root, outputs: list, status_jsons: list, manifest_json, index_html, previous: str | None = None):
     """The build's last step: the manifest (write_manifest), then the review page (write_index)."""
-    write_manifest(root, outputs, manifest_json)
-    write_index(root, status_jsons, index_html, previous)
+    manifest = write_manifest(root, outputs, manifest_json)
+    write_index(root, status_jsons, index_html, previous, inputs=manifest["inputs"])  # the inputs hashed once
 
 
-def write_index(root, status_jsons: list, out, previous: str | None = None, remember: bool = True) -> None:
+def write_index(root, status_jsons: list, out, previous: str | None = None, remember: bool = True,
+                inputs: dict[str, str] | None = None) -> None:
     """build/index.html. It opens on the state of the draft (rejected submissions, stale documents: the last
     good ones, restored after a failed build) and on what changed since the last build, or since
     `previous` (an earlier build folder, the reference draft): documents by type with their redlines
     (build/review/), the figures that moved, the submission rows behind them. Then, when `remember`, this
-    build becomes the last one (build/.previous/, hard links: no copy is made)."""
+    build becomes the last one (build/.previous/, hard links: no copy is made). inputs: the inputs' hashes,
+    if already taken (by default hashed here: after a failed run the manifest is behind)."""
     from ..review.drafts import compare_drafts
     from ..review.page import index_html
     from .lastgood import stale
@@ -71,7 +73,7 @@ def write_index(root, status_jsons: list, out, previous: str | None = None, reme
     if (reference / "figures").is_dir():
         # One process, no pool: the redlines of a one-number change take about half a second.
         changes = compare_drafts(reference, build, build / REVIEW, previous or "the last build", parallel=False,
-                                 inputs=input_hashes(root))  # after a failed run the manifest is behind
+                                 inputs=inputs if inputs is not None else input_hashes(root))
         _forget_other_redlines(build / REVIEW, {d for d, c, _ in changes.documents if c == "changed"})
     elif previous:
         note = f"{previous}: not a build folder (no figures/ in it), so nothing to compare with."

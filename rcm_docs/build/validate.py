@@ -19,6 +19,8 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     by default the country's submissions, each of the sector its name says. cache: a folder keeping each
     file's own check (FileChecks), so that a country whose one file changed checks that file alone.
     -> (path, Result) pairs."""
+    import functools
+
     import pandas as pd
 
     from ..intake.checks import Problem, Registry, Result
@@ -46,12 +48,9 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
                 display, None, None, None, None, path.name, Reason.UNKNOWN_SECTOR_FILE,
                 f"{sector!r} is not a sector code of the plan", fix)], 0)
         else:
-            result = kept.get(path, display, sector) if kept else None
-            if result is None:
-                result = validate_file(path, plan, registry, country, sector, display,
-                                       gazetteer[country] if gazetteer else None, framework)
-                if kept:
-                    kept.put(path, display, sector, result)
+            check = functools.partial(validate_file, path, plan, registry, country, sector, display,
+                                      gazetteer[country] if gazetteer else None, framework)
+            result = kept.check(path, display, sector, check) if kept else check()
         results.append((path, result))
     if kept:
         kept.forget_the_rest()
@@ -114,22 +113,9 @@ class FileChecks:
         data = h.hexdigest()
         return hashlib.sha256(f"{self.context}\0{display}\0{sector}\0{data}".encode()).hexdigest(), data
 
-    def get(self, path: Path, display: str, sector: str):
-        import pickle
-
-        try:
-            found = self._key(path, display, sector)
-        except OSError:
-            return None  # validate_file says what is wrong with the file
-        if found is None:
-            return None
-        self.used.add(found[0])
-        try:
-            return pickle.loads((self.folder / f"{found[0]}.pickle").read_bytes())
-        except Exception:  # noqa: BLE001  none kept, or unreadable: checked again
-            return None
-
-    def put(self, path: Path, display: str, sector: str, result) -> None:
+    def check(self, path: Path, display: str, sector: str, make):
+        """The file's kept check, or make() (validate_file), kept for the next run when the file was read whole
+        and is still the bytes hashed here."""
         import os
         import pickle
         import tempfile
@@ -137,10 +123,18 @@ class FileChecks:
         try:
             found = self._key(path, display, sector)
         except OSError:
-            return
-        if found is None or result.sha256 != found[1]:
-            return  # refused or unreadable (sha256 None), or changed while it was checked: keep nothing
-        key = found[0]
+            found = None  # validate_file says what is wrong with the file
+        if found is None:
+            return make()
+        key, data = found
+        self.used.add(key)
+        try:
+            return pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except Exception:  # noqa: BLE001  none kept, or unreadable: checked again
+            pass
+        result = make()
+        if result.sha256 != data:
+            return result  # refused or unreadable (sha256 None), or changed while it was checked: keep nothing
         tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -148,10 +142,10 @@ class FileChecks:
             with os.fdopen(fd, "wb") as f:
                 f.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.folder / f"{key}.pickle")
-            self.used.add(key)
         except OSError:
             if tmp:
                 Path(tmp).unlink(missing_ok=True)
+        return result
 
     def forget_the_rest(self) -> None:
         try:

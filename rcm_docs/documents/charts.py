@@ -97,9 +97,9 @@ def chart_call(kind: str, labels, series: dict[str, list[float]], title: str, un
 def draw(call: str, out_base: Path, chart_library: str | None = None, width: float = WIDTH_CM) -> list[Path]:
     """Write <base>.typ (the call) and <base>.png (rasterised, `width` cm wide), each under a temporary name,
     moved into place."""
-    from . import typeset
-
     import hashlib
+
+    from . import typeset
 
     out_base = Path(out_base)
     out_base.parent.mkdir(parents=True, exist_ok=True)
