@@ -201,6 +201,13 @@ def test_repeats_across_three_sector_files_each_name_the_first_file_and_row():
     assert [(p.row, p.message.split(" as ")[1]) for p in wsh.problems] == [(4, "EDU.csv row 8"), (5, "PRO.csv row 2")]
     assert edu.problems[0].value == "legal aid" and edu.verdict == "accepted with warnings"
 
+    # Repeats within one file only, or no activity shared: no warning (a file's own repeats are its
+    # duplicate-row errors).
+    alone = [result("A.csv", [("UNHCR", "Legal aid", "# people", "Turkana", 2), ("unhcr", "legal aid", "# people", "Turkana", 3)]),
+             result("B.csv", [("UNHCR", "Legal aid", "# people", "Kakuma", 2)])]
+    cross_sector_duplicates(alone)
+    assert not alone[0].problems and not alone[1].problems
+
     # Many files and rows against the rule read the plain way: the first file and row with a key stands,
     # every row of another file with it is a repeat.
     rnd = random.Random(7)

