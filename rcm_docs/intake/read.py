@@ -96,11 +96,11 @@ def _table(path, sheet, grid: list[list], numbers: list[int], known: set[str],
             row += [""] * (width - len(row))
         extra = ([(j, c) for j, c in enumerate(cells[width:], start=width) if not _is_blank(c)]
                  if len(cells) > width else [])
-        try:
-            joined = "".join(row)  # CSV rows: all text, one C-level pass for both checks
+        joined = "".join(row) if sheet is None else None  # CSV rows: all text, one C-level pass for both checks
+        if joined is not None:
             blank, long = not joined.strip(), len(joined) > MAX_CELL_TEXT
-        except TypeError:
-            blank = all(_is_blank(c) for c in row)
+        else:  # a workbook's row holds numbers too
+            blank = _is_blank(row[0]) and all(map(_is_blank, row))  # most rows end at their first cell
             long = may_be_long and any(c.__class__ is str and len(c) > MAX_CELL_TEXT for c in row)
         if not extra and blank and numbers[i] not in special_rows:
             continue

@@ -236,13 +236,9 @@ def cross_sector_duplicates(results: list[Result]) -> None:
     files = [(i, r) for i, r in enumerate(results) if not r.rows.empty]
     if len(files) < 2:
         return  # a file's repeats of itself are duplicate-row errors, checked with the file
-    seen: set = set()
-    for _, r in files:  # the usual case, no activity in two files, found with sets alone
-        mine = set(zip(*(_str_map(r.rows[c].fillna(""), str.casefold) for c in cols)))
-        if not seen.isdisjoint(mine):
-            break
-        seen |= mine
-    else:
+    # The usual case, found from each file's distinct values alone: some column (the indicators, most often,
+    # each sector has its own) has no value in two files, so no row can repeat another file's.
+    if not all(_in_two_files(files, c) for c in ("indicator", "activity", "admin1", "organisation")):
         return
     keys = pd.concat([pd.DataFrame({c: r.rows[c].str.casefold().to_numpy(dtype=object) for c in cols})
                       .assign(_file=i, _row=r.rows["source_row"].to_numpy()) for i, r in files], ignore_index=True)
@@ -259,6 +255,17 @@ def cross_sector_duplicates(results: list[Result]) -> None:
                                   f"same organisation, activity, indicator and admin1 as {results[ff].file} row {int(frow)}",
                                   "keep the activity, and its budget, in one sector only"))
 
+
+
+def _in_two_files(files: list[tuple[int, Result]], col: str) -> bool:
+    """Whether any value of the column (casefolded) is in two of the files."""
+    seen: set = set()
+    for _, r in files:
+        mine = {str(v).casefold() for v in pd.unique(r.rows[col].fillna("").to_numpy(dtype=object))}
+        if not seen.isdisjoint(mine):
+            return True
+        seen |= mine
+    return False
 
 
 SCALE_FACTOR = 300  # sectors differ tenfold in cost per person; a file 300x off its peers was read in the wrong unit
