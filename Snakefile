@@ -2,9 +2,18 @@
 # This file and workflow/rules/*.smk only wire paths to rcm_docs.build functions; the logic lives in rcm_docs/.
 #   snakemake --cores 2                                   # the example workspace in this folder
 #   snakemake -s /path/to/rcm-docs/Snakefile -d WORKSPACE --cores 2
+import sys
+
 from snakemake.utils import min_version
 
+from rcm_docs.build import workers
+
 min_version("9.0")
+
+# First, before the includes (Snakemake's own set-up for the first one takes a third of a second): the
+# worker processes' imports then overlap the reading of the rules and the building of the DAG.
+if workflow.is_main_process:  # not in a cluster job's own snakemake
+    workers.start_fork_server(workflow.resource_settings.cores, sys.argv)
 
 
 configfile: workflow.source_path("workflow/config.yaml")

@@ -296,11 +296,19 @@ def _warm(parent: int, forked: bool = False) -> None:
     try:
         from ..documents import charts, pandoc, typeset, word  # noqa: F401  (python-docx, fonts)
         from ..intake import validate  # noqa: F401  (pandas)
-
-        pandoc.warm()
-        typeset.compile("warm", format="pdf")
     except Exception:  # noqa: BLE001  a failed warm-up must not break the pool: the step reports the cause
-        pass
+        return
+
+    def warm():
+        try:
+            pandoc.warm()
+            typeset.compile("warm", format="pdf")
+        except Exception:  # noqa: BLE001  as above
+            pass
+
+    # Beside the first step, not before it (0.1 s): a build's first steps check files and need neither;
+    # a document that comes first waits on their locks.
+    threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
 
 def _in_dir(cwd, fn, *args, **kwargs):

@@ -22,9 +22,6 @@ from rcm_docs.common.workspace import (
     submission_files, template_dirs,
 )
 
-if workflow.is_main_process:  # not in a cluster job's own snakemake
-    workers.start_fork_server(workflow.resource_settings.cores, sys.argv)  # its imports overlap the DAG's building
-
 validate(config, schema="../schemas/config.schema.yaml")
 
 try:
