@@ -237,3 +237,16 @@ def test_oversize_file_is_refused_unread_with_the_limit_named(tmp_path, registry
     r = validate_file(p, plan, registry, "KEN", "PRO")
     prob = only(r)
     assert prob.reason is Reason.REFUSED and prob.is_structure and "over the 104 bytes limit" in prob.message
+
+
+def test_stripping_and_casefolding_keep_blanks_in_every_kind_of_column():
+    import numpy as np
+    import pandas as pd
+
+    from rcm_docs.intake.checks import _str_map
+
+    for values, blank in ((["A ", pd.NA, " B"], pd.NA), (["A ", np.nan, " B"], np.nan)):
+        for dtype in ("string", object):
+            out = _str_map(pd.Series(values, dtype=dtype, index=[5, 6, 7]), str.casefold)
+            assert list(out.index) == [5, 6, 7] and out.iloc[0] == "a " and out.iloc[2] == " b" and pd.isna(out.iloc[1])
+    assert _str_map(pd.Series([" x ", "Y"], dtype=object), str.strip).tolist() == ["x", "Y"]

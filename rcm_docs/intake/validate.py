@@ -261,7 +261,8 @@ def _in_two_files(files: list[tuple[int, Result]], col: str) -> bool:
     """Whether any value of the column (casefolded) is in two of the files."""
     seen: set = set()
     for _, r in files:
-        mine = {str(v).casefold() for v in pd.unique(r.rows[col].fillna("").to_numpy(dtype=object))}
+        # Anything but text groups with the blanks below (.str.casefold() makes it NaN): one bucket, "".
+        mine = {v.casefold() if isinstance(v, str) else "" for v in pd.unique(r.rows[col].to_numpy(dtype=object))}
         if not seen.isdisjoint(mine):
             return True
         seen |= mine
