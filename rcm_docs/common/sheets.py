@@ -76,7 +76,10 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, epoch: int) ->
         ws.freeze_panes(1, 0)
         ws.write_row(0, 0, [str(c) for c in df.columns], bold)
         columns = [df[c].tolist() for c in df.columns]
-        text, number = ws.write_string, ws.write_number
+        # The methods write_string and write_number call once their decorator has read 'A1'-style arguments
+        # (which these never are): a fifth of the time on the 17-country plan's 1.3 million cells.
+        text = getattr(ws, "_write_string", ws.write_string)
+        number = getattr(ws, "_write_number", ws.write_number)
         for i, row in enumerate(zip(*columns), start=1):
             for j, v in enumerate(row):
                 if v.__class__ is str:
