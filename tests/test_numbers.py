@@ -335,3 +335,23 @@ def test_a_column_of_plain_digits_reads_as_the_general_path_reads_it(monkeypatch
     read = dict(zip(cells, nums(got[0])))
     assert read["007"] == 7 and read[""] is None and read["9" * 32] is None  # beyond MAX_ABS: bad, as ever
     assert flags(got[0].blank) == [c == "" for c in cells] and flags(got[0].bad) == [c == "9" * 32 for c in cells]
+
+
+@pytest.mark.parametrize("decimals", [None, 0, 2])
+def test_a_workbook_column_of_numbers_and_empty_cells_reads_as_the_general_path_reads_it(monkeypatch, decimals):
+    """The numbers-and-empties shortcut (the usual XLSX column) agrees with the general path, NaN and
+    infinite values included; a text, an integer or a yes/no cell sends the column the general way."""
+    import rcm_docs.intake.numbers as numbers
+
+    rng = random.Random(9)
+    cells = [rng.choice(["", 0.0, -3.5, 1e20, float("nan"), float("inf"), float(rng.randint(0, 10 ** 9))])
+             for _ in range(3000)]
+    columns = [cells, cells + ["12"], cells + [" "], cells + [7], cells + [True], cells + [dt.date(2026, 1, 1)]]
+    got = [parse_column(pd.Series(c, dtype=object), None, decimals) for c in columns]
+    monkeypatch.setattr(numbers, "_numbers_and_empties", lambda cells: None)
+    for column, fast in zip(columns, got):
+        slow = parse_column(pd.Series(column, dtype=object), None, decimals)
+        assert nums(fast) == nums(slow) and fast.message == slow.message
+        for mask in ("blank", "bad", "ambiguous"):
+            assert flags(getattr(fast, mask)) == flags(getattr(slow, mask)), mask
+    assert flags(got[0].blank) == [c == "" or (isinstance(c, float) and math.isnan(c)) for c in cells]

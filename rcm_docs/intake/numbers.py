@@ -143,6 +143,19 @@ def _plain_whole_numbers(texts: np.ndarray) -> np.ndarray | None:
     return out
 
 
+def _numbers_and_empties(cells: np.ndarray) -> np.ndarray | None:
+    """A workbook column of numbers and empty cells only, the usual one, as the general path reads it
+    (empty cells NaN); None for any other column."""
+    if not set(map(type, cells)) <= {float, str}:
+        return None
+    number = np.fromiter((c.__class__ is float for c in cells), bool, len(cells))
+    if any(cells[~number]):  # a text that is not empty
+        return None
+    out = np.full(len(cells), np.nan)
+    out[number] = cells[number].astype(float)
+    return out
+
+
 def _readings(values: pd.Series):
     """-> (dot reading, comma reading, currency, blank), positionally indexed float/obj/bool arrays."""
     n = len(values)
@@ -158,6 +171,9 @@ def _readings(values: pd.Series):
             return plain, plain.copy(), currency, np.isnan(plain)
         kind = np.where(blank, "other", "str")
     else:
+        read = _numbers_and_empties(values.to_numpy(dtype=object))
+        if read is not None:
+            return read, read.copy(), currency, blank | np.isnan(read)
         kinds = values.map(type)
         kind = kinds.map({k: "real" if issubclass(k, (_std_numbers.Real, np.integer, np.floating))
                           and not issubclass(k, (bool, np.bool_, np.timedelta64))
