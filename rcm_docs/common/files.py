@@ -17,15 +17,17 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def normalise_zip(path: str | Path, epoch: int, edit=None) -> None:
+def normalise_zip(path: str | Path, epoch: int, edit=None, entries: list[tuple[str, bytes]] | None = None) -> None:
     """Rewrite a zip (DOCX/XLSX) with fixed entry timestamps so equal inputs give equal bytes. `edit`, if
-    given, takes and returns the [(name, bytes)] entries: parts added or changed in the same rewrite."""
+    given, takes and returns the [(name, bytes)] entries: parts added or changed in the same rewrite.
+    `entries`, if given, are the zip's parts already in hand (docx_parts): written to `path`, not read."""
     import datetime as dt
 
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
     iso = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path) as z:
-        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    if entries is None:
+        with zipfile.ZipFile(path) as z:
+            entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
     # Writers stamp the save time into the core properties; the plan's date replaces it.
     entries = [(n, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + iso + rb"\g<2>", d))
                if n == "docProps/core.xml" else (n, d) for n, d in entries]
@@ -39,6 +41,34 @@ def normalise_zip(path: str | Path, epoch: int, edit=None) -> None:
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
     Path(path).write_bytes(buf.getvalue())
+
+
+def docx_parts(document) -> list[tuple[str, bytes]]:
+    """A python-docx Document's parts as its save would zip them, in the same order, without zipping:
+    normalise_zip then deflates each part once, instead of inflating what a save deflated (a quarter
+    of the time a document's DOCX and its redline spend being written)."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        class Parts:
+            def __init__(self):
+                self.entries = []
+
+            def write(self, pack_uri, blob):
+                self.entries.append((pack_uri.membername, blob))
+
+        package, out = document.part.package, Parts()
+        for part in package.parts:
+            part.before_marshal()  # as OpcPackage.save does
+        PackageWriter._write_content_types_stream(out, package.parts)
+        PackageWriter._write_pkg_rels(out, package.rels)
+        PackageWriter._write_parts(out, package.parts)
+        return out.entries
+    except AttributeError:  # python-docx moved its writer's internals: save, and read the parts back
+        buf = io.BytesIO()
+        document.save(buf)
+        with zipfile.ZipFile(buf) as z:
+            return [(i.filename, z.read(i.filename)) for i in z.infolist()]
 
 
 # The mark of a document the last build could not make again: build/lastgood.py puts its last good version

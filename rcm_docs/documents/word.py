@@ -7,7 +7,7 @@ import functools
 import os
 from pathlib import Path
 
-from ..common.files import normalise_zip
+from ..common.files import docx_parts, normalise_zip
 from .docx_fonts import embed, faces_used
 from .pandoc import _pandoc
 from . import glance
@@ -28,9 +28,9 @@ def markdown_to_docx(md: str, out: str | Path, reference_docx: str | Path, heade
         _pandoc(md, "docx", out=str(tmp.resolve()), reference_doc=str(Path(reference_docx).resolve()),
                 number_sections=True)
         with timed("docx finishing"):
-            used = _finish_docx(tmp, header, charts, toc, draft)
+            used, parts = _finish_docx(tmp, header, charts, toc, draft)
         with timed("docx zip stamps"):
-            normalise_zip(tmp, epoch, edit=embed(used))
+            normalise_zip(tmp, epoch, edit=embed(used), entries=parts)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)  # a failed document leaves no half-made file behind
@@ -388,9 +388,10 @@ def _landscape_from(doc, marker) -> None:
     last.different_first_page_header_footer = False
 
 
-def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool = False, draft: str = "") -> dict:
+def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool = False, draft: str = "") -> tuple:
     """Running header, page numbers on every page, 'Table N:' captions as SEQ fields, table touches,
-    numbered headings. Returns the font faces the document uses (docx_fonts.faces_used)."""
+    numbered headings. Returns the font faces the document uses (docx_fonts.faces_used) and its parts
+    to be zipped (files.docx_parts)."""
     import docx
 
     doc = docx.Document(str(path))
@@ -431,5 +432,4 @@ def _finish_docx(path: Path, header: str, charts: list | None = None, toc: bool 
             _landscape_from(doc, p)
     if toc:
         _toc(doc, headings)
-    doc.save(str(path))
-    return faces_used(doc)
+    return faces_used(doc), docx_parts(doc)

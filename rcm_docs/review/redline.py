@@ -40,7 +40,7 @@ def redline(old_docx, new_docx, out_docx, author: str = "rcm-docs", date: str = 
     """Write NEW with tracked changes against OLD to out_docx; the same inputs give the same bytes."""
     import docx
 
-    from ..common.files import normalise_zip
+    from ..common.files import docx_parts, normalise_zip
 
     old, new = docx.Document(str(old_docx)), docx.Document(str(new_docx))
     # Revision ids share one space with bookmarks and comments: start above every id in use.
@@ -54,9 +54,9 @@ def redline(old_docx, new_docx, out_docx, author: str = "rcm-docs", date: str = 
     for blip in new.element.iter(BLIP):
         if blip.attrib.pop(DIGEST, None) is not None:
             etree.cleanup_namespaces(blip)  # its own declaration of the digest's namespace, nothing above it
-    new.save(str(out_docx))
     stamp = dt.datetime.fromisoformat(date.replace("Z", "+00:00"))
-    normalise_zip(Path(out_docx), int((stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()))
+    normalise_zip(Path(out_docx), int((stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()),
+                  entries=docx_parts(new))
     return red.stats
 
 
