@@ -316,6 +316,18 @@ def test_fast_path_agrees_with_slow_path():
             assert (cap(dd), cap(cc)) == pytest.approx((sd, sc), nan_ok=True, rel=0, abs=0), t
 
 
+def read_with_and_without(monkeypatch, numbers, shortcut: str, columns: list, decimals):
+    """Each column read with the module's shortcut, then checked against the general path (the shortcut
+    switched off): the same numbers, blanks, flags and message. -> the reads with the shortcut."""
+    got = [parse_column(pd.Series(c, dtype=object), None, decimals) for c in columns]
+    monkeypatch.setattr(numbers, shortcut, lambda cells: None)
+    for column, fast in zip(columns, got):
+        slow = parse_column(pd.Series(column, dtype=object), None, decimals)
+        assert nums(fast) == nums(slow) and fast.message == slow.message
+        for mask in ("blank", "bad", "ambiguous"):
+            assert flags(getattr(fast, mask)) == flags(getattr(slow, mask)), mask
+    return got
+
 @pytest.mark.parametrize("decimals", [None, 0, 2])
 def test_a_column_of_plain_digits_reads_as_the_general_path_reads_it(monkeypatch, decimals):
     """The all-digits shortcut (the usual CSV column) gives the same numbers, blanks and flags as the
@@ -325,13 +337,7 @@ def test_a_column_of_plain_digits_reads_as_the_general_path_reads_it(monkeypatch
     rng = random.Random(5)
     cells = [rng.choice(["", "0", "007", str(rng.randint(0, 10 ** rng.randint(1, 15))), "9" * 32]) for _ in range(3000)]
     columns = [cells, ["", ""], cells + ["1.250"], cells + [" 12"], cells + ["\u0661\u0662"], cells + ["9" * 33]]
-    got = [parse_column(pd.Series(c, dtype=object), None, decimals) for c in columns]
-    monkeypatch.setattr(numbers, "_plain_whole_numbers", lambda texts: None)
-    for column, fast in zip(columns, got):
-        slow = parse_column(pd.Series(column, dtype=object), None, decimals)
-        assert nums(fast) == nums(slow) and fast.message == slow.message
-        for mask in ("blank", "bad", "ambiguous"):
-            assert flags(getattr(fast, mask)) == flags(getattr(slow, mask)), mask
+    got = read_with_and_without(monkeypatch, numbers, "_plain_whole_numbers", columns, decimals)
     read = dict(zip(cells, nums(got[0])))
     assert read["007"] == 7 and read[""] is None and read["9" * 32] is None  # beyond MAX_ABS: bad, as ever
     assert flags(got[0].blank) == [c == "" for c in cells] and flags(got[0].bad) == [c == "9" * 32 for c in cells]
@@ -347,11 +353,5 @@ def test_a_workbook_column_of_numbers_and_empty_cells_reads_as_the_general_path_
     cells = [rng.choice(["", 0.0, -3.5, 1e20, float("nan"), float("inf"), float(rng.randint(0, 10 ** 9))])
              for _ in range(3000)]
     columns = [cells, cells + ["12"], cells + [" "], cells + [7], cells + [True], cells + [dt.date(2026, 1, 1)]]
-    got = [parse_column(pd.Series(c, dtype=object), None, decimals) for c in columns]
-    monkeypatch.setattr(numbers, "_numbers_and_empties", lambda cells: None)
-    for column, fast in zip(columns, got):
-        slow = parse_column(pd.Series(column, dtype=object), None, decimals)
-        assert nums(fast) == nums(slow) and fast.message == slow.message
-        for mask in ("blank", "bad", "ambiguous"):
-            assert flags(getattr(fast, mask)) == flags(getattr(slow, mask)), mask
+    got = read_with_and_without(monkeypatch, numbers, "_numbers_and_empties", columns, decimals)
     assert flags(got[0].blank) == [c == "" or (isinstance(c, float) and math.isnan(c)) for c in cells]
