@@ -2,6 +2,7 @@
 with its report; accepted rows and verdicts written for the steps downstream. Never fails on bad data."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -19,8 +20,6 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     by default the country's submissions, each of the sector its name says. cache: a folder keeping each
     file's own check (FileChecks), so that a country whose one file changed checks that file alone.
     -> (path, Result) pairs."""
-    import functools
-
     import pandas as pd
 
     from ..intake.checks import Problem, Registry, Result
@@ -59,6 +58,7 @@ def check_submissions(root, country: str, files: list[tuple[Path, str]] | None =
     return results
 
 
+@functools.lru_cache(maxsize=1)
 def _reader_versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -1,6 +1,7 @@
 """Where things live in a plan workspace (any folder with an inputs/ tree)."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -131,6 +132,7 @@ def find_template(name: str, dirs: list[Path]) -> Path:
     raise FileNotFoundError(f"template {name!r} not found in {', '.join(map(str, dirs))}")
 
 
+@functools.lru_cache(maxsize=1)  # the installed code does not change under a running build (3 MB hashed)
 def code_version() -> str:
     """A short hash of the package's code, schemas, pandoc script and geo reference: what a build step's result
     depends on besides its inputs."""

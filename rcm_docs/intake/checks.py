@@ -317,11 +317,14 @@ def closest(value: str, choices, hint: str) -> str:
     return (f'did you mean "{next(c for c in choices if c.upper() == m[0])}"? ' if m else "") + hint
 
 
-def report_duplicates(data, key, report, rownum, anchor, canonical=()):
+def report_duplicates(data, key, report, rownum, anchor, canonical=(), same: str | None = None,
+                      fix: str = "merge the two rows into one, or delete the repeat"):
+    """Each row repeating an earlier one on `key` (text compared casefolded, but `canonical` columns), reported
+    at `anchor` as 'same <same> as row N', N the first row with it; `same` defaults to the key's names."""
     keys = pd.DataFrame({k: data[k] if k in canonical else _str_map(data[k], str.casefold) for k in key})
     dup = keys.duplicated(keep="first")
     if not dup.any():  # the usual case; finding each repeat's first row is the costly part
         return
     first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
-    report(dup, anchor, Reason.DUPLICATE_ROW,
-           lambda v, pos: f"same {', '.join(key)} as row {rownum[first.iat[pos]]}", "merge the two rows into one, or delete the repeat")
+    same = same or ", ".join(key)
+    report(dup, anchor, Reason.DUPLICATE_ROW, lambda v, pos: f"same {same} as row {rownum[first.iat[pos]]}", fix)

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ..common.plan import Plan
-from .checks import (Problem, Registry, Result, _Checker, _key, _str_map, _text, _texts, map_headers, number_hint,
-                     read_numbers)
+from .checks import (Problem, Registry, Result, _Checker, _key, _text, _texts, map_headers, number_hint, read_numbers,
+                     report_duplicates)
 from .framework import Framework, find_objective, suggest_objective
 from .contract import NATIONAL_AREAS, SEX_AGE, Column, Reason, Severity, columns_for, header_lookup, target_column
 from .read import EmptyFile, RawTable, ReadError, RefusedFile, read_submission
@@ -132,14 +132,10 @@ def validate_table(raw: RawTable, plan: Plan, registry: Registry, country: str, 
     # in one area: a duplicate repeats every one of these.
     key = [k for k in ("organisation", "objective", "activity", "indicator", "admin1", "implementing_partner") if k in data]
     if {"organisation", "activity", "indicator", "admin1"} <= set(key) and n:
-        keys = pd.DataFrame({k: _str_map(data[k], str.casefold) for k in key})
-        dup = keys.duplicated(keep="first")
-        if dup.any():  # the usual case has none; finding each repeat's first row is the costly part
-            first = keys.reset_index().groupby(key, sort=False)["index"].transform("min")
-            same = ", ".join(k.replace("_", " ") for k in key[:-1]) + " and " + key[-1].replace("_", " ")
-            report(dup, "activity", Reason.DUPLICATE_ROW,
-                   lambda v, pos: f"same {same} as row {rownum[first.iat[pos]]}",
-                   "merge the two rows into one, or make the objective, activity, location or implementing partner distinct")
+        report_duplicates(data, key, report, rownum, "activity",
+                          same=", ".join(k.replace("_", " ") for k in key[:-1]) + " and " + key[-1].replace("_", " "),
+                          fix="merge the two rows into one, or make the objective, activity, location or implementing "
+                              "partner distinct")
 
     problems = chk.problems
     has_error = any(p.severity is Severity.ERROR for p in problems)
