@@ -1,7 +1,9 @@
 """What every build step shares: the gate on rejected inputs, workspace-relative paths, JSON outputs."""
 from __future__ import annotations
 
+import functools
 import json
+import os
 from pathlib import Path
 
 from ..common.files import atomic_write_text
@@ -14,9 +16,15 @@ class IncompleteError(Exception):
 def rel(root, path) -> str:
     """A path as the workspace-relative name reports, status files and the manifest show."""
     try:
-        return printable(Path(path).resolve().relative_to(Path(root).resolve()).as_posix())
+        return printable(Path(path).resolve().relative_to(_resolved(os.getcwd(), str(root))).as_posix())
     except ValueError:
         return printable(str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(cwd: str, root: str) -> Path:
+    """The workspace folder, resolved once: the manifest names some 700 files relative to it."""
+    return Path(cwd, root).resolve()
 
 
 def printable(name: str) -> str:

@@ -37,10 +37,25 @@ def normalise_zip(path: str | Path, epoch: int, edit=None, entries: list[tuple[s
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, data)
+            level = _zip_level(name)
+            info.compress_type = zipfile.ZIP_STORED if level is None else zipfile.ZIP_DEFLATED
+            z.writestr(info, data, compresslevel=level)
     Path(path).write_bytes(buf.getvalue())
+
+
+# Images are compressed already: deflating them again gained under 1% and cost a third of a chapter's zipping.
+# An embedded font (~75 KB) shrinks nearly as much at level 1 as at 6 (+3 KB), at a third of the time.
+_STORED = (".png", ".jpg", ".jpeg", ".gif")
+_FAST = (".odttf", ".ttf", ".otf")
+
+
+def _zip_level(name: str) -> int | None:
+    """The deflate level for a zip member (None: stored as it is)."""
+    lower = name.lower()
+    if lower.endswith(_STORED):
+        return None
+    return 1 if lower.endswith(_FAST) else 6
 
 
 def docx_parts(document) -> list[tuple[str, bytes]]:
