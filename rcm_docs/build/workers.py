@@ -136,12 +136,20 @@ def _new_pool():
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=_workers, mp_context=context, initializer=_warm, initargs=(os.getpid(), forked))
+            max_workers=_workers, mp_context=context, initializer=_warm, initargs=(os.getpid(), forked, _code_version()))
         for _ in range(_workers):
             pool.submit(int)  # one trivial task each: the pool starts its workers on demand
     finally:
         sys.modules["__main__"] = real_main
     return pool
+
+
+def _code_version() -> str | None:
+    """The code version this process has computed (the Snakefile's CODE), or None: workers then compute
+    their own."""
+    from ..common import workspace
+
+    return workspace._code_version[0] if workspace._code_version else None
 
 
 def _stop_fork_server() -> None:
@@ -289,10 +297,15 @@ def _die_with(parent: int, forked: bool = False) -> None:
         threading.Thread(target=watch, name="rcm-parent-watch", daemon=True).start()
 
 
-def _warm(parent: int, forked: bool = False) -> None:
+def _warm(parent: int, forked: bool = False, code: str | None = None) -> None:
     """A new worker: die with the build (parent: the build's pid; forked: from the fork server), then the
-    imports (none left to do when forked), this process's pandoc server and Typst compiler."""
+    imports (none left to do when forked), this process's pandoc server and Typst compiler. code: the build's
+    code version (workspace.code_version), as its main process computed it."""
     _die_with(parent, forked)  # first: the imports and pandoc below take half a second
+    if code:
+        from ..common.workspace import adopt_code_version
+
+        adopt_code_version(code)
     try:
         from ..documents import charts, pandoc, typeset, word  # noqa: F401  (python-docx, fonts)
         from ..intake import validate  # noqa: F401  (pandas)

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from docx.oxml import OxmlElement
+from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -49,8 +50,6 @@ def redline(old_docx, new_docx, out_docx, author: str = "rcm-docs", date: str = 
     for d in (old, new):
         _mark_images(d)
     red.stats["paragraphs_changed"] = red.diff_blocks(old.element.body, new.element.body)
-    from lxml import etree
-
     for blip in new.element.iter(BLIP):
         if blip.attrib.pop(DIGEST, None) is not None:
             etree.cleanup_namespaces(blip)  # its own declaration of the digest's namespace, nothing above it
@@ -158,11 +157,13 @@ def _opcodes(a: list, b: list) -> list:
     return out
 
 
-def _pair(olds: list, news: list, ka: list, kb: list) -> list[tuple]:
-    """Pairs (i, j) of a replaced stretch, in order; (i, None) and (None, j) for blocks left unmatched."""
+def _pair(olds: list, news: list, key) -> list[tuple]:
+    """Pairs (i, j) of a replaced stretch, in order; (i, None) and (None, j) for blocks left unmatched.
+    key(block): what a block's similarity is measured on (its text, _key)."""
     n, m = len(olds), len(news)
     if n == m and all(o.tag == b.tag for o, b in zip(olds, news)):
         return list(zip(range(n), range(m)))  # edited in place: by far the usual case between drafts
+    ka, kb = ([key(b) for b in olds], [key(b) for b in news]) if n * m <= PAIR_LIMIT else ([], [])
     sim = {} if n * m > PAIR_LIMIT else {
         (i, j): SequenceMatcher(None, TOKEN.findall(ka[i]), TOKEN.findall(kb[j]), autojunk=False).ratio()
         for i in range(n) for j in range(m) if olds[i].tag == news[j].tag}
@@ -219,7 +220,7 @@ class _Redliner:
     def __init__(self, author: str, date: str, last_id: int):
         self.author, self.date, self.last_id = author, date, last_id
         self.stats = {"paragraphs_changed": 0, "cells_changed": 0, "insertions": 0, "deletions": 0}
-        # Keys are taken top-down before any block below is rewritten, so one taken stays true (see _key).
+        # Text keys (_pair's) are taken before any block of their stretch is rewritten, so one taken stays true.
         self.keys: dict = {}
 
     def rev(self, kind: str):
@@ -234,13 +235,16 @@ class _Redliner:
 
     def align(self, olds: list, news: list, container) -> int:
         """Blocks or rows: equal ones stay as they are in NEW, paired ones are diffed, the others marked."""
-        ka, kb = [_key(b, self.keys) for b in olds], [_key(b, self.keys) for b in news]
+        # Aligned by their XML, serialised by lxml: blocks with equal XML have equal text, and taking the text
+        # of every block in Python was most of a redline. Blocks that differ only in their XML (a bookmark's
+        # id) are paired and diffed below, which finds their text equal and leaves them as they are.
+        xa, xb = [etree.tostring(b) for b in olds], [etree.tostring(b) for b in news]
         changed = 0
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, xa, xb, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue
             nxt = j1  # an old-only block goes before the first new block not yet passed
-            for i, j in _pair(olds[i1:i2], news[j1:j2], ka[i1:i2], kb[j1:j2]):
+            for i, j in _pair(olds[i1:i2], news[j1:j2], lambda b: _key(b, self.keys)):
                 if j is not None:
                     nxt = j1 + j + 1
                 if i is None:
