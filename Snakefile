@@ -12,6 +12,7 @@ min_version("9.0")
 
 # First, before the includes (Snakemake's own set-up for the first one takes a third of a second): the
 # worker processes' imports then overlap the reading of the rules and the building of the DAG.
+workers.freeze_loaded()
 if workflow.is_main_process:  # not in a cluster job's own snakemake
     workers.start_fork_server(workflow.resource_settings.cores, sys.argv)
 
