@@ -76,8 +76,8 @@ PRELOAD = ["rcm_docs.build.preload"]
 
 def freeze_loaded() -> None:
     """What the build's process has loaded when the Snakefile is read (Snakemake's modules, and pandas
-    through its plugins) lives as long as the process: the collector's passes leave it out. Two full passes
-    over it, while the rules were read and the DAG built, held up the first step by 0.15 s."""
+    through its plugins) lives as long as the process: the collector's passes leave it out. The full pass
+    made while the DAG is built took 0.09 s over it, before the first step; 0.03 s without it."""
     import gc
 
     gc.freeze()
