@@ -11,7 +11,7 @@ UNHCR,Access to asylum,Registration,PRO-01,Turkana,500000,10000,0,
 NRC,Access to asylum,Legal aid,# of people receiving legal aid,Turkana,200000,4000,1000,
 UNHCR,Access to asylum,Legal aid,# of people receiving legal aid,Garissa,150000,3000,500,
 RVN,Community-based protection,Community outreach,# of people reached by campaigns,National,25000,12000,0,
-NRC,Access to asylum,Training of border officials,# of officials trained,Turkana,30000,,,40
+NRC,Capacity of authorities,Training of border officials,# of officials trained,Turkana,30000,,,40
 UNHCR,PRO2,Legal aid,# of people receiving legal aid,Garissa,60000,2500,0,
 """
 INDICATORS = """code,sector,indicator,type,unit,key
@@ -38,6 +38,7 @@ PLAN_MORE = """
 objectives:
   - {code: SO1, text: Access to protection and essential services}
   - {code: SO2, text: Community-based protection and social cohesion}
+  - {code: SO3, text: Capacity of national and local actors}
 coordination:
   KEN: {forum: Kenya Refugee Coordination Forum, co_chairs: [UNHCR], government: Department of Refugee Services, rc_unct: true, hct: false}
   UGA: {forum: Uganda Refugee Response Forum, co_chairs: [UNHCR, Office of the Prime Minister], rc_unct: true, hct: true,
@@ -47,7 +48,8 @@ contacts:
 """
 SECTOR_OBJECTIVES = {
     "PRO": "\n    objectives:\n      - {code: PRO1, text: Access to asylum, serves: [SO1]}\n"
-           "      - {code: PRO2, text: Community-based protection, serves: [SO2]}",
+           "      - {code: PRO2, text: Community-based protection, serves: [SO2]}\n"
+           "      - {code: PRO3, text: Capacity of authorities, serves: [SO3]}",
     "EDU": "\n    objectives:\n      - {code: EDU1, text: Access to education, serves: [SO1]}",
 }
 
@@ -129,11 +131,25 @@ def test_people_in_need_are_consolidated_like_targets_and_coverage_follows(frame
 def test_objectives_get_the_requirements_and_people_of_the_activities_serving_them(framework_built):
     fig = figures(framework_built, "KEN")
     pro = {o["code"]: o for o in fig["objectives"]["sectors"]["PRO"]}
-    assert pro["PRO1"]["requirements"] == 500000 + 200000 + 150000 + 30000
+    assert pro["PRO1"]["requirements"] == 500000 + 200000 + 150000
     assert pro["PRO2"]["requirements"] == 25000 + 60000 and pro["PRO2"]["targeted"] == 2500
     so = {o["code"]: o for o in fig["objectives"]["strategic"]}
-    assert so["SO1"]["requirements"] == 880000 + 420000 and so["SO1"]["targeted"] == 17500
+    assert so["SO1"]["requirements"] == 850000 + 420000 and so["SO1"]["targeted"] == 17500
     assert so["SO2"]["requirements"] == 85000 and so["SO1"]["sectors"] == ["PRO", "EDU"]
+    # The training of officials alone serves PRO3, and through it SO3: no activity there counts people.
+    assert (pro["PRO3"]["requirements"], pro["PRO3"]["counts_people"], pro["PRO1"]["counts_people"]) == (30000, False, True)
+    assert (so["SO3"]["requirements"], so["SO3"]["counts_people"], so["SO1"]["counts_people"]) == (30000, False, True)
+
+
+def test_an_objective_whose_activities_count_no_people_shows_a_dash_not_zero(framework_built):
+    md = (framework_built / "build/rrp/KEN.md").read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| **SO3**"))
+    assert row.split("|")[3].strip() == "-"  # the strategic objectives table: sectors, people targeted, requirements
+    assert row.split("|")[4].strip() == "30,000"
+    pro3 = next(line for line in md.splitlines() if line.startswith("| Capacity of authorities |"))
+    assert pro3.split("|")[2].strip() == "-"
+    assert md.count("A dash: none of the objective's activities is measured in people") == 2
+    assert "| 0 |" not in row + pro3
 
 
 def test_coordination_arrangements_and_sector_leads(framework_built):

@@ -242,10 +242,12 @@ def _regional_objectives(countries: list[dict]) -> dict:
         return {"strategic": [], "sectors": {}}
     first = countries[0]["objectives"]
     strategic = [{**o, "requirements": _money(sum(c["objectives"]["strategic"][i]["requirements"] for c in countries)),
-                  "targeted": sum(c["objectives"]["strategic"][i]["targeted"] for c in countries)}
+                  "targeted": sum(c["objectives"]["strategic"][i]["targeted"] for c in countries),
+                  "counts_people": any(c["objectives"]["strategic"][i]["counts_people"] for c in countries)}
                  for i, o in enumerate(first["strategic"])]
     sectors = {s: [{**o, "requirements": _money(sum(c["objectives"]["sectors"][s][j]["requirements"] for c in countries)),
-                    "targeted": sum(c["objectives"]["sectors"][s][j]["targeted"] for c in countries)}
+                    "targeted": sum(c["objectives"]["sectors"][s][j]["targeted"] for c in countries),
+                    "counts_people": any(c["objectives"]["sectors"][s][j]["counts_people"] for c in countries)}
                    for j, o in enumerate(items)] for s, items in first["sectors"].items()}
     return {"strategic": strategic, "sectors": sectors}
 

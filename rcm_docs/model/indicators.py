@@ -40,7 +40,9 @@ def indicator_figures(plan: Plan, rows: pd.DataFrame, framework: Framework | Non
 
 def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
     """Requirements and people targeted per sector objective and per strategic objective (through the sector
-    objectives that serve it). People are consolidated within each objective, never summed across them."""
+    objectives that serve it). People are consolidated within each objective, never summed across them.
+    counts_people: whether any activity under the objective counts people (type `people`); where none does
+    (trainings, campaigns, facilities), its people targeted is not a figure, and documents print a dash."""
     groups = [g.code for g in plan.population_groups]
     people = rows[counts_people(rows)] if not rows.empty else rows
     named = plan.sector_objectives and "objective" in rows
@@ -52,7 +54,8 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
         for o in objectives:
             items.append({"code": o.code, "text": o.text, "serves": list(o.serves),
                           "requirements": _money(money.get((s, o.text), 0.0)),
-                          "targeted": _people(by_objective.get((s, o.text), 0))})
+                          "targeted": _people(by_objective.get((s, o.text), 0)),
+                          "counts_people": (s, o.text) in by_objective})
             for code in o.serves:
                 serving.setdefault(code, []).append((s, o.text))
         sectors[s] = items
@@ -74,6 +77,7 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
         req = _money(rows.loc[serves[o.code], "budget_usd"].sum()) if o.code in serves else 0.0
         strategic.append({"code": o.code, "text": o.text, "requirements": req,
                           "targeted": _people(people_by.get(o.code, 0)) if o.code in serves else 0,
+                          "counts_people": o.code in people_by,
                           "sectors": sorted({s for s, _ in keys}, key=plan.sector_codes.index)})
     return {"strategic": strategic, "sectors": sectors}
 
