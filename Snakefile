@@ -10,9 +10,10 @@ from rcm_docs.build import workers
 
 min_version("9.0")
 
+# What Snakemake has loaded stays for the whole build: the collector's passes leave it out from here on.
+workers.freeze_loaded()
 # First, before the includes (Snakemake's own set-up for the first one takes a third of a second): the
 # worker processes' imports then overlap the reading of the rules and the building of the DAG.
-workers.freeze_loaded()
 if workflow.is_main_process:  # not in a cluster job's own snakemake
     workers.start_fork_server(workflow.resource_settings.cores, sys.argv)
 

@@ -130,6 +130,8 @@ def _new_pool():
     import sys
     import types
 
+    from ..common.workspace import code_version  # the Snakefile's CODE: computed already
+
     forked = _forkable()
     if forked:
         context = multiprocessing.get_context("forkserver")
@@ -142,20 +144,12 @@ def _new_pool():
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=_workers, mp_context=context, initializer=_warm, initargs=(os.getpid(), forked, _code_version()))
+            max_workers=_workers, mp_context=context, initializer=_warm, initargs=(os.getpid(), forked, code_version()))
         for _ in range(_workers):
             pool.submit(int)  # one trivial task each: the pool starts its workers on demand
     finally:
         sys.modules["__main__"] = real_main
     return pool
-
-
-def _code_version() -> str | None:
-    """The code version this process has computed (the Snakefile's CODE), or None: workers then compute
-    their own."""
-    from ..common import workspace
-
-    return workspace._code_version[0] if workspace._code_version else None
 
 
 def _stop_fork_server() -> None:
