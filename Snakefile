@@ -1,12 +1,12 @@
 # rcm-docs build: sector submissions in, validated plan data and response plan documents out.
-# This file and workflow/rules/*.smk only wire paths to rcm_docs.build functions; the logic lives in rcm_docs/.
+# This file and workflow/rules/*.smk only wire paths to rcm_docs.steps functions; the logic lives in rcm_docs/.
 #   snakemake --cores 2                                   # the example workspace in this folder
 #   snakemake -s /path/to/rcm-docs/Snakefile -d WORKSPACE --cores 2
 import sys
 
 from snakemake.utils import min_version
 
-from rcm_docs.build import workers
+from rcm_docs.steps import workers
 
 min_version("9.0")
 

@@ -32,7 +32,7 @@ def timed(cmd: list[str], cwd: Path) -> dict:
     """Wall time, CPU time (user + system) and peak memory of one command and every process it started."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True, encoding="utf-8")
         _, status, usage = os.wait4(proc.pid, 0)  # this command's own rusage, its children included
         wall = time.perf_counter() - t
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -59,7 +59,7 @@ def change_one_number(ws: Path) -> Path:
 
 def planned_jobs(snake: list[str], ws: Path) -> list[str]:
     """The jobs a dry run plans, as rule[wildcards]."""
-    out = subprocess.run(snake + ["-n"], cwd=ws, capture_output=True, text=True).stdout
+    out = subprocess.run(snake + ["-n"], cwd=ws, capture_output=True, text=True, encoding="utf-8").stdout
     jobs = []
     for block in re.split(r"\n(?=(?:local)?rule \w+:)", out):
         m = re.match(r"(?:local)?rule (\w+):", block)
@@ -76,7 +76,7 @@ def stage_seconds(build: Path, since: float = 0.0) -> dict:
     for log in build.glob("logs/**/*.log"):
         if log.stat().st_mtime < since:
             continue
-        text = log.read_text()
+        text = log.read_text(encoding="utf-8")
         m = re.match(r"(\w+): done in ([\d.]+) s(?: \(([\d.]+) s CPU\))?", text)
         if not m:
             continue
@@ -122,7 +122,7 @@ def build_benchmarks(ws: Path) -> dict:
     out["diff_redlines"] = len(list((ws / "review").rglob("*.redline.docx")))
     shutil.rmtree(before)
     # A template edit: the documents made from it rerun, nothing else.
-    tpl.write_text(tpl.read_text() + "\n")
+    tpl.write_text(tpl.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     out["template_changed"] = tpl.relative_to(ws).as_posix()
     out["template_dry_run_jobs"] = planned_jobs(snake, ws)
     for k in ("cold_build", "noop_rebuild", "one_submission_changed", "diff_after_one_change"):
@@ -142,9 +142,9 @@ def naive_floor(ws: Path) -> dict:
     import pypandoc
     import typst
 
-    from rcm_docs.documents.pandoc import PANDOC_FROM
-    from rcm_docs.documents.pdf import end_embedded_expressions
-    from rcm_docs.documents.typeset import font_dirs
+    from rcm_docs.documents.typeset.compiler import font_dirs
+    from rcm_docs.documents.typeset.pandoc import PANDOC_FROM
+    from rcm_docs.documents.typeset.pdf import end_embedded_expressions
 
     build = ws / "build"
     mds = sorted(p.with_suffix(".md") for p in build.rglob("*.pdf")
@@ -159,10 +159,10 @@ def naive_floor(ws: Path) -> dict:
         t = time.perf_counter()
         typ = subprocess.run([pandoc, "-f", PANDOC_FROM, "-t", "typst", "--template", str(ROOT / "templates/rrp.typ"),
                               *[a for k, v in TYPST_VARIABLES.items() for a in ("-V", f"{k}={v}")], str(md)],
-                             cwd=md.parent, capture_output=True, check=True, text=True).stdout
+                             cwd=md.parent, capture_output=True, check=True, text=True, encoding="utf-8").stdout
         times["pandoc_typst_s"] += time.perf_counter() - t
         src = md.with_suffix(".floor.typ")
-        src.write_text(end_embedded_expressions(typ))
+        src.write_text(end_embedded_expressions(typ), encoding="utf-8")
         t = time.perf_counter()
         typst.compile(str(src), output=str(md.with_suffix(".floor.pdf")), root=str(build), font_paths=font_dirs())
         times["typst_compile_s"] += time.perf_counter() - t
@@ -208,7 +208,7 @@ def validate_throughput(tmp: Path) -> dict:
 PDF_ROUTE_SCRIPT = """
 import sys, tempfile, time
 from pathlib import Path
-from rcm_docs.documents import pdf as render
+from rcm_docs.documents.typeset import pdf as render
 build, template = Path(sys.argv[1]), sys.argv[2]
 variables = {"header": "h", "header-right": "r", "as-of": "a", "year": "2026", "month": "1", "day": "1"}
 def pdf(md):
@@ -231,7 +231,7 @@ def pdf_routes(ws: Path) -> dict:
     docx = ws / "build" / "rrp" / "regional.docx"
     cold, warm = (float(subprocess.run([sys.executable, "-c", PDF_ROUTE_SCRIPT, str(ws / "build"),
                                         str(ROOT / "templates/rrp.typ"), mode],
-                                       capture_output=True, text=True, check=True).stdout) for mode in ("cold", "warm"))
+                                       capture_output=True, text=True, check=True, encoding="utf-8").stdout) for mode in ("cold", "warm"))
     out = {"typst_s": round(warm, 2), "typst_cold_s": round(cold, 2)}
     import pypandoc
 
@@ -287,7 +287,7 @@ def main() -> None:
         print(f"{k:24} {v}")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, indent=1) + "\n")
+    (out / "latest.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

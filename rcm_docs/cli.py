@@ -88,7 +88,7 @@ def run(args) -> int:
         print(commands.diff(args.old, args.new, args.output, args.fmt))
         return 0
     if args.command == "issue":
-        from .build.issued import issue
+        from .steps.issued import issue
 
         print(issue(args.workspace, args.period, args.reopen))
         return 0
@@ -108,7 +108,7 @@ def run(args) -> int:
         print(f"wrote a plan workspace in {args.dir}/inputs")
         return 0
     if args.command == "reference-docx":
-        from .documents.reference_docx import build
+        from .documents.word.reference import build
 
         build(args.out)
         return 0
@@ -116,29 +116,21 @@ def run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes (common/errors.py): 0 done, 1 an input cannot be used, 2 a usage error, 3 unexpected."""
     import os
 
-    from .commands import UsageError
-    from .build.issued import IssueError
-    from .build.steps import IncompleteError
-    from .common.plan import PlanError
-    from .intake.registries import RegistryError
-    from .documents.render import RenderError
+    from .common.errors import UNEXPECTED, exit_code, one_line
 
     args = _parser().parse_args(argv)
     try:
         return run(args)
-    except (UsageError, PlanError, RegistryError, IssueError) as e:
-        print(f"rcm-docs: {e}", file=sys.stderr)
-        return 2
-    except (IncompleteError, RenderError, FileNotFoundError) as e:
-        print(f"rcm-docs: {e}", file=sys.stderr)
-        return 1
     except Exception as e:  # a user sees one line, not a traceback; RCM_DEBUG=1 shows it
-        if os.environ.get("RCM_DEBUG"):
+        code = exit_code(e)
+        if code == UNEXPECTED and os.environ.get("RCM_DEBUG"):
             raise
-        print(f"rcm-docs: unexpected {type(e).__name__}: {e} (run with RCM_DEBUG=1 for details)", file=sys.stderr)
-        return 3
+        hint = " (run with RCM_DEBUG=1 for details)" if code == UNEXPECTED else ""
+        print(f"rcm-docs: {one_line(e)}{hint}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

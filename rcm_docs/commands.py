@@ -6,13 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .common.errors import UsageError
 from .common.plan import load_plan
 from .common.workspace import SUBMISSION_SUFFIXES, submission_files
-from .intake.contract import TITLES, Severity
-
-
-class UsageError(Exception):
-    """The command was called wrongly (exit code 2)."""
+from .intake.tables.contract import TITLES, Severity
 
 
 @dataclass
@@ -109,11 +106,11 @@ def validate(paths: list[str], workspace: str | None = None, country: str | None
     """-> (exit code, output). Exit 0 when nothing is rejected, 1 when something is. Each file is checked
     by the build's own step (build.validate.check_submissions), together with the other submissions of
     its country, so the command reports every problem the build will, the warnings across files too."""
-    from .build.steps import printable, rel
-    from .build.validate import annotate as annotated_copy
     from .common.workspace import stray_files
-    from .intake.checks import Problem, Result
-    from .intake.contract import Reason
+    from .intake.tables.checks import Problem, Result
+    from .intake.tables.contract import Reason
+    from .steps.shared import printable, rel
+    from .steps.validate import annotate as annotated_copy
 
     plans: dict[Path, object] = {}
     countries: dict[tuple[Path, str], dict[Path, object]] = {}  # the build's results, once per country
@@ -163,10 +160,10 @@ def _preparedness_result(t: Target, plan, cache: dict):
     """A preparedness file's result as the build's preparedness step checks it (with its country's other files)."""
     import pandas as pd
 
-    from .build.preparedness import check_preparedness
-    from .build.steps import rel
-    from .intake.checks import Problem, Result
-    from .intake.contract import Reason
+    from .intake.tables.checks import Problem, Result
+    from .intake.tables.contract import Reason
+    from .steps.preparedness import check_preparedness
+    from .steps.shared import rel
 
     display = rel(t.workspace, t.path)
     if t.country not in plan.preparedness_codes:
@@ -190,7 +187,7 @@ def _as_the_build_sees_it(t: Target, countries: dict):
     """The file's result when the build checks its country: a file of the workspace's submissions tree
     with its country's other files; any other file (or one given another --sector) as if dropped in as
     inputs/submissions/<country>/<sector>.<ext>, in place of that sector's current file."""
-    from .build.validate import check_submissions
+    from .steps.validate import check_submissions
 
     ws, me = t.workspace, t.path.resolve()
     tree = submission_files(ws, t.country)
@@ -205,7 +202,7 @@ def _as_the_build_sees_it(t: Target, countries: dict):
 
 PLAN_TEMPLATE = """\
 # Plan settings for rcm-docs. Checked before any build step runs: an unknown key or a bad code
-# stops the build and names the key. Documentation: the README's "The workspace" section.
+# stops the build and names the key. Documentation: docs/workspace.md.
 
 # Full title, printed on every document's title block.
 title: {title}
@@ -274,8 +271,8 @@ def init(directory: str, countries: list[str], title: str) -> str:
 
 def template(workspace: str, country: str, sector: str, output: str) -> str:
     """The sector's Excel template, with the workspace's partners and (if any) gazetteer as drop-downs."""
-    from .intake.registries import read_gazetteer, read_partners
-    from .intake.xlsx_template import write_template
+    from .intake.readers.registries import read_gazetteer, read_partners
+    from .intake.tables.xlsx_template import write_template
 
     ws = Path(workspace)
     plan = load_plan(ws / "inputs" / "plan.yaml")

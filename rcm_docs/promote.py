@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .commands import UsageError
+from .common.errors import InputError, UsageError
 from .common.plan import load_plan
 from .common.workspace import submission_files
 
@@ -17,8 +17,8 @@ def promote(workspace: str, country: str, force: bool = False) -> str:
     unless force. -> what it wrote, one line each."""
     import shutil
 
-    from .build.preparedness import check_preparedness
     from .common.workspace import contingency_submissions, preparedness_dir
+    from .steps.preparedness import check_preparedness
 
     ws = Path(workspace)
     plan = load_plan(ws / "inputs" / "plan.yaml")
@@ -29,11 +29,11 @@ def promote(workspace: str, country: str, force: bool = False) -> str:
     results, data = check_preparedness(ws, country)
     rejected = [r.file for _, r in results if r.verdict == "rejected"]
     if rejected:
-        raise UsageError(f"{country}: these preparedness files are rejected, so nothing is promoted: "
+        raise InputError(f"{country}: these preparedness files are rejected, so nothing is promoted: "
                          f"{', '.join(rejected)}; see `rcm-docs validate {ws / 'inputs' / 'preparedness' / country}`")
     submissions = contingency_submissions(ws, country)
     if not submissions:
-        raise UsageError(f"{country}: no contingency submission in {preparedness_dir(ws, country) / 'submissions'} to promote")
+        raise InputError(f"{country}: no contingency submission in {preparedness_dir(ws, country) / 'submissions'} to promote")
     planning = next(s for s in data["scenario"]["scenarios"] if s["planning"])
     figure = planning["planning_figure"]
     inputs = ws / "inputs"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rcm_docs.common.plan import parse_plan
-from rcm_docs.intake.checks import Registry
+from rcm_docs.intake.tables.checks import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "ws"
@@ -61,7 +61,7 @@ def copy_fixture(dest: Path) -> Path:
 def snakemake(workspace: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workspace), "--cores", "2", *extra],
-        capture_output=True, text=True)
+        capture_output=True, text=True, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from rcm_docs.documents import charts
+from rcm_docs.documents.pictures import charts
 
 SOURCE = "Source: sector submissions, as of 15 November 2026"
 LABELS = ["Protection", "Water, Sanitation and Hygiene", "Education"]
@@ -30,7 +30,7 @@ def small_figures(with_countries: bool) -> dict:
 def test_bar_chart_writes_its_typst_call_and_png(tmp_path):
     typ, png = draw(tmp_path)
     assert (typ.name, png.name) == ("chart.typ", "chart.png")
-    assert typ.read_text().startswith("rcm-chart((title: \"Requirements by sector\"")
+    assert typ.read_text(encoding="utf-8").startswith("rcm-chart((title: \"Requirements by sector\"")
     assert png.read_bytes().startswith(b"\x89PNG")
 
 
@@ -53,7 +53,7 @@ def test_bar_chart_leaves_no_temporary_files(tmp_path):
 SCRIPT = """
 import sys
 from pathlib import Path
-from rcm_docs.documents import charts
+from rcm_docs.documents.pictures import charts
 charts.bar_chart({labels!r}, {values!r}, "Requirements by sector", "USD", {source!r}, Path(sys.argv[1]) / "chart")
 """
 
@@ -83,7 +83,7 @@ def test_a_chart_drawn_before_is_not_drawn_again_and_a_changed_one_is(tmp_path, 
     import os
     import time
 
-    from rcm_docs.documents import typeset
+    from rcm_docs.documents.typeset import compiler as typeset
 
     build = tmp_path / "build" / "charts"
     first = draw(build / "BRA")[1].read_bytes()  # as the Brazil chapter's step draws it
@@ -124,15 +124,15 @@ def test_bar_chart_dollar_and_markup_in_labels_render_literally(tmp_path):
     """Names from inputs are data: '$', '#', '*' and quotes are drawn as typed, never read as Typst markup."""
     labels = ["Cash $ support", "#1 *partner* \"quoted\" \\ back"]
     typ, png = charts.bar_chart(labels, [1.0, 2.0], "Cash $ and $ vouchers", "USD", SOURCE, tmp_path / "dollar")
-    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0]
     text = page.get_text()
     assert all(lb in text for lb in labels) and "Cash $ and $ vouchers" in text
 
 
 def _chart_pdf(typ: Path) -> bytes:
-    from rcm_docs.documents import typeset
+    from rcm_docs.documents.typeset import compiler as typeset
 
-    return typeset.compile(charts.library() + "\n#" + typ.read_text())
+    return typeset.compile(charts.library() + "\n#" + typ.read_text(encoding="utf-8"))
 
 
 def test_grouped_bars_writes_typ_and_png(tmp_path):
@@ -152,7 +152,7 @@ def test_charts_for_country_has_the_sector_chart_and_its_first_page_copy(tmp_pat
     assert out["glance_sectors"]["alt"] == out["requirements_by_sector"]["alt"]
     # Drawn a column wide (8.25 cm at 200 dpi) for the at-a-glance page.
     assert pymupdf.Pixmap(str(out["glance_sectors"]["png"])).width == round(8.25 / 2.54 * 200)
-    assert "compact: true" in out["glance_sectors"]["typ"].read_text()
+    assert "compact: true" in out["glance_sectors"]["typ"].read_text(encoding="utf-8")
 
 
 def test_charts_for_regional_adds_the_country_chart(tmp_path):
@@ -172,7 +172,7 @@ def test_charts_for_sorts_bars_largest_first(tmp_path):
 
 def test_chart_in_the_pdf_is_vector_with_searchable_text(tmp_path):
     typ, _ = draw(tmp_path)
-    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0]
     assert len(page.get_drawings()) >= 4  # bars and grid
     # Chart text stays text, set in Lato: a reader can search the PDF for a sector's name.
     text = page.get_text()
@@ -182,7 +182,7 @@ def test_chart_in_the_pdf_is_vector_with_searchable_text(tmp_path):
 
 def test_chart_axis_has_round_steps_and_value_room(tmp_path):
     typ, _ = draw(tmp_path)  # largest 3.7 million: an axis in whole USD millions, 0 to 3
-    text = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0].get_text().split()
+    text = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0].get_text().split()
     assert {"0", "1", "2", "3"} <= set(text) and "0.5" not in text and "2.5" not in text
     assert "USD" in text and "millions" in text
 
@@ -210,8 +210,8 @@ def test_chart_png_embeds_in_docx(tmp_path):
 
 def test_a_captioned_chart_does_not_repeat_its_caption_and_the_first_page_copy_keeps_its_title(tmp_path):
     out = charts.charts_for(small_figures(False), "2026-11-15", "USD", tmp_path, "COL")
-    captioned = pymupdf.open(stream=_chart_pdf(out["requirements_by_sector"]["typ"]), filetype="pdf")[0].get_text()
-    glance = pymupdf.open(stream=_chart_pdf(out["glance_sectors"]["typ"]), filetype="pdf")[0].get_text()
+    captioned = pymupdf.open(stream=_chart_pdf(out["requirements_by_sector"]["typ"]), filetype="pdf", encoding="utf-8")[0].get_text()
+    glance = pymupdf.open(stream=_chart_pdf(out["glance_sectors"]["typ"]), filetype="pdf", encoding="utf-8")[0].get_text()
     # The document captions it "Figure N: Financial requirements by sector"; the drawing says the unit only.
     assert "Financial requirements by sector" not in captioned and "USD millions" in captioned
     assert "Financial requirements by sector" in glance and "USD millions" in glance

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import copy_fixture
 
-from rcm_docs.build import validate as steps
-from rcm_docs.intake import validate as intake
+from rcm_docs.intake.tables import validate as intake
+from rcm_docs.steps import validate as steps
 
 
 def _run(ws, country, out):
@@ -16,7 +16,7 @@ def _run(ws, country, out):
 
 
 def _verdicts(out):
-    status = json.loads((out / "KEN.status.json").read_text())
+    status = json.loads((out / "KEN.status.json").read_text(encoding="utf-8"))
     return [{k: v for k, v in s.items() if k != "report"} for s in status["submissions"]], status["unmapped"]
 
 
@@ -68,9 +68,9 @@ def test_a_changed_partner_registry_checks_every_file_again(tmp_path, monkeypatc
     checked = _counting(monkeypatch)
     status = _run(ws, "UGA", tmp_path / "after")
     assert len(checked) == len(list((ws / "inputs/submissions/UGA").iterdir()))
-    report = json.loads((tmp_path / "after/UGA.status.json").read_text())
+    report = json.loads((tmp_path / "after/UGA.status.json").read_text(encoding="utf-8"))
     assert "rejected" in [s["verdict"] for s in report["submissions"]], status
-    assert "Uganda Red Cross Society" in (tmp_path / "after/reports/UGA/PRO.csv.md").read_text()
+    assert "Uganda Red Cross Society" in (tmp_path / "after/reports/UGA/PRO.csv.md").read_text(encoding="utf-8")
 
 
 def test_an_unreadable_kept_check_is_made_again(tmp_path, monkeypatch):
@@ -104,9 +104,9 @@ def test_a_refused_file_is_not_kept_so_the_same_bytes_saved_properly_are_accepte
     target.unlink()
     target.symlink_to(outside)  # a link out of the workspace: refused, whatever its bytes
     _run(Path("."), "UGA", tmp_path / "linked")
-    assert json.loads((tmp_path / "linked/UGA.status.json").read_text())["rejected"] == ["inputs/submissions/UGA/PRO.csv"]
+    assert json.loads((tmp_path / "linked/UGA.status.json").read_text(encoding="utf-8"))["rejected"] == ["inputs/submissions/UGA/PRO.csv"]
     target.unlink()
     target.write_bytes(outside.read_bytes())  # what the report says to do: the same bytes, as a file
     _run(Path("."), "UGA", tmp_path / "copied")
-    assert json.loads((tmp_path / "copied/UGA.status.json").read_text())["rejected"] == []
+    assert json.loads((tmp_path / "copied/UGA.status.json").read_text(encoding="utf-8"))["rejected"] == []
     assert not list((ws / steps.CHECKS_KEPT / "UGA").glob(".*.tmp"))

@@ -4,8 +4,8 @@ import shutil
 
 import openpyxl
 import pytest
-
 from conftest import FIXTURE, copy_fixture
+
 from rcm_docs.cli import main
 from rcm_docs.common.plan import load_plan
 
@@ -13,7 +13,7 @@ from rcm_docs.common.plan import load_plan
 @pytest.fixture
 def ws(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
-    with open(ws / "inputs/submissions/KEN/PRO.csv", "a") as f:
+    with open(ws / "inputs/submissions/KEN/PRO.csv", "a", encoding="utf-8") as f:
         f.write('UNHCF,Access,Legal aid,# aided,Dadaab,"about 1,200",10,0\n')
         f.write("NRC,Access,Legal aid,# aided,Dadaab,100,-5,0\n")
     return ws
@@ -36,7 +36,7 @@ def test_validate_clean_file_exits_0(capsys):
 
 
 def test_validate_shows_first_examples_then_a_count(ws, capsys):
-    with open(ws / "inputs/submissions/KEN/PRO.csv", "a") as f:
+    with open(ws / "inputs/submissions/KEN/PRO.csv", "a", encoding="utf-8") as f:
         for i in range(6):
             f.write(f"NRC,Access,Outreach {i},# reached,Dadaab,100,-{i + 1},0\n")
     main(["validate", str(ws / "inputs/submissions/KEN/PRO.csv"), "--examples", "2"])
@@ -89,7 +89,7 @@ def test_init_makes_a_workspace_that_builds_its_checks(tmp_path, capsys):
     plan = load_plan(tmp_path / "new/inputs/plan.yaml")
     assert plan.country_codes == ["SDN", "TCD"] and [c.name for c in plan.countries] == ["Sudan", "Chad"]
     assert (tmp_path / "new/inputs/submissions/TCD").is_dir()
-    assert "# ISO 3166-1 alpha-3 codes" in (tmp_path / "new/inputs/plan.yaml").read_text()
+    assert "# ISO 3166-1 alpha-3 codes" in (tmp_path / "new/inputs/plan.yaml").read_text(encoding="utf-8")
     assert main(["init", str(tmp_path / "new"), "--countries", "SDN"]) == 2  # never overwrites
 
 
@@ -107,7 +107,7 @@ def test_sector_lead_flow_template_fill_validate_drop_build(tmp_path, capsys):
     from conftest import snakemake
 
     ws = copy_fixture(tmp_path / "ws")
-    (ws / "inputs/gazetteer.csv").write_text("country,admin1\nUGA,Adjumani\nUGA,Yumbe\nKEN,Turkana\nKEN,Garissa\nKEN,Dadaab\n")
+    (ws / "inputs/gazetteer.csv").write_text("country,admin1\nUGA,Adjumani\nUGA,Yumbe\nKEN,Turkana\nKEN,Garissa\nKEN,Dadaab\n", encoding="utf-8")
     out = tmp_path / "WASH.xlsx"
     assert main(["template", "--workspace", str(ws), "--country", "UGA", "--sector", "wash", "-o", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
@@ -135,7 +135,60 @@ def test_last_good_documents_survive_a_rejected_resubmission(tmp_path):
     assert snakemake(ws).returncode == 0
     good = (ws / "build/rrp/UGA.docx").read_bytes()
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", "eighty thousand"))
+    p.write_text(p.read_text(encoding="utf-8").replace("80000", "eighty thousand"), encoding="utf-8")
     assert snakemake(ws, "--keep-going").returncode != 0
     assert (ws / "build/rrp/UGA.docx").read_bytes() == good
-    assert "1 rejected" in (ws / "build/reports/summary.md").read_text()
+    assert "1 rejected" in (ws / "build/reports/summary.md").read_text(encoding="utf-8")
+
+
+def _all_user_errors():
+    import importlib
+    import pkgutil
+
+    import rcm_docs
+    from rcm_docs.common.errors import RcmError
+
+    for m in pkgutil.walk_packages(rcm_docs.__path__, "rcm_docs."):
+        if not m.name.endswith("__main__"):
+            importlib.import_module(m.name)
+    seen, todo = [], [RcmError]
+    while todo:
+        cls = todo.pop()
+        seen.append(cls)
+        todo += cls.__subclasses__()
+    return sorted(seen, key=lambda c: c.__qualname__)
+
+
+def test_every_error_a_user_can_cause_exits_with_its_documented_code(monkeypatch, capsys):
+    from rcm_docs import cli
+    from rcm_docs.common.errors import INPUT, USAGE
+
+    errors = _all_user_errors()
+    names = {c.__name__ for c in errors}
+    # the errors the command line used to report as 'unexpected' (exit 3) are among them
+    assert {"UnsafeFile", "ReadError", "NarrativeError", "BoundariesError", "TypesetError", "PlanError"} <= names
+    for cls in errors:
+        def boom(args, cls=cls):
+            raise cls(f"inputs/x.csv: what {cls.__name__} says")
+        monkeypatch.setattr(cli, "run", boom)
+        code = cli.main(["validate", "x"])
+        err = capsys.readouterr().err
+        assert code == cls.exit_code in (INPUT, USAGE), cls
+        assert err == f"rcm-docs: inputs/x.csv: what {cls.__name__} says\n", cls
+
+
+def test_a_broken_plan_exits_1_naming_the_file(tmp_path, capsys):
+    ws = tmp_path / "ws"
+    shutil.copytree(FIXTURE, ws)
+    (ws / "inputs/plan.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    assert main(["validate", str(ws)]) == 1
+    err = capsys.readouterr().err
+    assert "plan.yaml" in err and "unexpected" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_bug_exits_3_and_says_how_to_see_it(monkeypatch, capsys):
+    from rcm_docs import cli
+
+    monkeypatch.setattr(cli, "run", lambda args: {}["missing"])
+    assert cli.main(["validate", "x"]) == 3
+    assert "unexpected KeyError" in capsys.readouterr().err

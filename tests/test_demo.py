@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from rcm_docs.demo import generate
+
 from rcm_docs.common.plan import load_plan
-from rcm_docs.intake.contract import columns_for, header_lookup, normalise_header
-from rcm_docs.intake.read import read_submission
+from rcm_docs.demo import generate
+from rcm_docs.intake.tables.contract import columns_for, header_lookup, normalise_header
+from rcm_docs.intake.tables.read import read_submission
 
 EXAMPLE = ROOT / "inputs"
 

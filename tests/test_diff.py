@@ -2,8 +2,8 @@
 import shutil
 
 import pytest
-
 from conftest import snakemake
+
 from rcm_docs.cli import main
 from rcm_docs.review.diff import figure_changes, row_changes
 
@@ -14,7 +14,7 @@ def drafts(built, tmp_path_factory):
     ws2 = tmp_path_factory.mktemp("draft2") / "ws"
     shutil.copytree(built, ws2)
     p = ws2 / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", "95000"))
+    p.write_text(p.read_text(encoding="utf-8").replace("80000", "95000"), encoding="utf-8")
     assert snakemake(ws2).returncode == 0
     return built / "build", ws2 / "build"
 
@@ -60,10 +60,10 @@ def test_a_redline_for_every_document_whose_bytes_changed_and_none_for_the_other
     assert written == changed
     # The build's last good copies (build/.last-good/) are bookkeeping, not documents: no redline, not listed.
     assert (drafts[1] / ".last-good/rrp/UGA.docx").exists() and not [w for w in written if w.startswith(".")]
-    assert ".last-good" not in (out / "changes.md").read_text()
-    page = (out / "index.html").read_text()
+    assert ".last-good" not in (out / "changes.md").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     assert "Situation reports" in page and "sitreps/2026-03/UGA.redline.docx" in page
-    assert "localisation share" in (out / "changes.md").read_text()
+    assert "localisation share" in (out / "changes.md").read_text(encoding="utf-8")
 
 
 def test_two_documents_compared_directly_print_one_line_in_words(drafts, tmp_path, capsys):
@@ -85,11 +85,11 @@ def test_the_change_is_traced_to_its_submission_row(drafts):
 
 
 def test_diff_command_writes_redlines_and_a_summary_naming_the_file(drafts, tmp_path, capsys):
-    from docx.oxml.ns import qn
     import docx
+    from docx.oxml.ns import qn
 
     assert main(["diff", str(drafts[0]), str(drafts[1]), "-o", str(tmp_path / "review")]) == 0
-    summary = (tmp_path / "review/changes.md").read_text()
+    summary = (tmp_path / "review/changes.md").read_text(encoding="utf-8")
     assert "- modified: `inputs/submissions/UGA/PRO.csv`" in summary
     assert "| modified | `inputs/submissions/UGA/PRO.csv` | 3 |" in summary
     assert ("| total | Regional | requirements | 1,775,000 | 1,790,000 | +15,000 (+0.8%) | "
@@ -118,7 +118,7 @@ def test_the_build_page_opens_on_what_changed_since_the_last_build_as_the_diff_p
     import re
 
     build = drafts[1]
-    page = (build / "index.html").read_text()
+    page = (build / "index.html").read_text(encoding="utf-8")
     # The first section is what changed: nothing (no verdict table, no document list) comes before it.
     assert re.findall(r"<h2[^>]*>([^<]*)</h2>", page)[0] == "What changed since the last build"
     assert "<li>modified: <code>inputs/submissions/UGA/PRO.csv</code></li>" in page
@@ -137,14 +137,14 @@ def test_the_build_page_opens_on_what_changed_since_the_last_build_as_the_diff_p
     # rcm-docs diff of the same two drafts: the same documents, words and figures.
     out = tmp_path / "review"
     assert main(["diff", str(drafts[0]), str(drafts[1]), "-o", str(out)]) == 0
-    other = (out / "index.html").read_text()
+    other = (out / "index.html").read_text(encoding="utf-8")
     assert _changed_documents(other) == changed
     assert _section(other, "Figures moved") == figures
     assert _section(other, "Submission rows behind them") == _section(page, "Submission rows behind them")
 
 
 def test_the_page_of_a_first_build_says_there_is_nothing_to_compare_with_yet(built):
-    page = (built / "build/index.html").read_text()
+    page = (built / "build/index.html").read_text(encoding="utf-8")
     assert "This is the first build of this folder" in page and "review/" not in page
     assert (built / "build/.previous/rrp/KEN.docx").read_bytes() == (built / "build/rrp/KEN.docx").read_bytes()
 
@@ -181,7 +181,7 @@ def test_a_review_folder_used_again_holds_only_this_comparisons_redlines(drafts,
 def test_review_page_shows_what_changed_since_a_previous_build(drafts):
     ws2 = drafts[1].parent
     assert snakemake(ws2, "--config", f"previous={drafts[0]}").returncode == 0
-    page = (ws2 / "build/index.html").read_text()
+    page = (ws2 / "build/index.html").read_text(encoding="utf-8")
     assert "What changed since" in page
     assert "<td>inputs/submissions/UGA/PRO.csv</td><td>3</td>" in page
     assert "<td>budget_usd</td><td>80,000</td><td>95,000</td>" in page

@@ -3,7 +3,6 @@ Every figure is recomputed by hand below from the rows written here (see each co
 import json
 
 import pytest
-
 from conftest import copy_fixture, snakemake
 
 KEN_PRO = """organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community,output
@@ -64,14 +63,14 @@ UGA,PRO,lead,UNHCR
 def framework_workspace(dest):
     ws = copy_fixture(dest)
     inputs = ws / "inputs"
-    (inputs / "coordination.csv").write_text(COORDINATION)
-    (inputs / "submissions/KEN/PRO.csv").write_text(KEN_PRO)
-    (inputs / "indicators.csv").write_text(INDICATORS)
-    (inputs / "needs.csv").write_text(NEEDS)
-    plan = (inputs / "plan.yaml").read_text()
+    (inputs / "coordination.csv").write_text(COORDINATION, encoding="utf-8")
+    (inputs / "submissions/KEN/PRO.csv").write_text(KEN_PRO, encoding="utf-8")
+    (inputs / "indicators.csv").write_text(INDICATORS, encoding="utf-8")
+    (inputs / "needs.csv").write_text(NEEDS, encoding="utf-8")
+    plan = (inputs / "plan.yaml").read_text(encoding="utf-8")
     plan = plan.replace("  - {code: PRO, name: Protection}", "  - code: PRO\n    name: Protection" + SECTOR_OBJECTIVES["PRO"])
     plan = plan.replace("  - {code: EDU, name: Education}", "  - code: EDU\n    name: Education" + SECTOR_OBJECTIVES["EDU"])
-    (inputs / "plan.yaml").write_text(plan + PLAN_MORE)
+    (inputs / "plan.yaml").write_text(plan + PLAN_MORE, encoding="utf-8")
     return ws
 
 
@@ -84,7 +83,7 @@ def framework_built(tmp_path_factory):
 
 
 def figures(ws, doc):
-    return json.loads((ws / f"build/figures/{doc}.json").read_text())
+    return json.loads((ws / f"build/figures/{doc}.json").read_text(encoding="utf-8"))
 
 
 def test_only_indicators_that_count_people_count_as_people_targeted(framework_built):
@@ -142,7 +141,7 @@ def test_objectives_get_the_requirements_and_people_of_the_activities_serving_th
 
 
 def test_an_objective_whose_activities_count_no_people_shows_a_dash_not_zero(framework_built):
-    md = (framework_built / "build/rrp/KEN.md").read_text()
+    md = (framework_built / "build/rrp/KEN.md").read_text(encoding="utf-8")
     row = next(line for line in md.splitlines() if line.startswith("| **SO3**"))
     assert row.split("|")[3].strip() == "-"  # the strategic objectives table: sectors, people targeted, requirements
     assert row.split("|")[4].strip() == "30,000"
@@ -168,7 +167,7 @@ def test_a_drafter_sees_targets_above_needs(framework_built):
 
 
 def test_submission_warnings_for_output_indicators_and_the_duplicate_rule(framework_built):
-    report = (framework_built / "build/reports/KEN/PRO.csv.md").read_text()
+    report = (framework_built / "build/reports/KEN/PRO.csv.md").read_text(encoding="utf-8")
     assert "people-on-output-indicator" in report and "campaigns, not people" in report
     # UNHCR's legal aid in Garissa under two objectives is two activities, not a duplicate.
     assert "duplicate-row" not in report
@@ -182,14 +181,14 @@ def test_submission_warnings_for_output_indicators_and_the_duplicate_rule(framew
 ])
 def test_unknown_indicators_and_objectives_are_errors_with_the_closest_match(tmp_path, line, reason, fix):
     from rcm_docs.common.plan import load_plan
-    from rcm_docs.intake.checks import Registry
-    from rcm_docs.intake.framework import read_indicators
-    from rcm_docs.intake.registries import read_partners
-    from rcm_docs.intake.validate import validate_file
+    from rcm_docs.intake.readers.framework import read_indicators
+    from rcm_docs.intake.readers.registries import read_partners
+    from rcm_docs.intake.tables.checks import Registry
+    from rcm_docs.intake.tables.validate import validate_file
 
     ws = framework_workspace(tmp_path / "ws")
     path = ws / "inputs/submissions/KEN/PRO.csv"
-    path.write_text(KEN_PRO + line + "\n")
+    path.write_text(KEN_PRO + line + "\n", encoding="utf-8")
     plan = load_plan(ws / "inputs/plan.yaml")
     r = validate_file(path, plan, Registry(read_partners(ws / "inputs/partners.csv")), "KEN", "PRO",
                       "inputs/submissions/KEN/PRO.csv", None, read_indicators(ws / "inputs/indicators.csv", plan))

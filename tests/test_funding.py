@@ -1,12 +1,12 @@
 import pytest
-
 from conftest import FIXTURE
-from rcm_docs.intake.contract import Reason
-from rcm_docs.intake.funding import validate_funding
-from rcm_docs.model.funding import funding_figures
+
 from rcm_docs.common.plan import load_plan
-from rcm_docs.intake.registries import read_partners
-from rcm_docs.intake.checks import Registry
+from rcm_docs.intake.readers.funding import validate_funding
+from rcm_docs.intake.readers.registries import read_partners
+from rcm_docs.intake.tables.checks import Registry
+from rcm_docs.intake.tables.contract import Reason
+from rcm_docs.model.funding import funding_figures
 
 PLAN = load_plan(FIXTURE / "inputs/plan.yaml")
 REGISTRY = Registry(read_partners(FIXTURE / "inputs/partners.csv"))
@@ -15,7 +15,7 @@ HEAD = "donor,organisation,country,sector,amount_usd,date,status\n"
 
 def check(tmp_path, body):
     p = tmp_path / "f.csv"
-    p.write_text(HEAD + body)
+    p.write_text(HEAD + body, encoding="utf-8")
     return validate_funding(p, PLAN, REGISTRY, "inputs/funding/f.csv")
 
 
@@ -41,7 +41,7 @@ def test_bad_funding_cell_is_rejected_with_its_cell_and_fix(tmp_path, row, reaso
 
 
 def test_funded_counts_committed_and_paid_not_pledges_and_regional_adds_up(tmp_path):
-    rows = check(tmp_path, (FIXTURE / "inputs/funding/contributions.csv").read_text().split("\n", 1)[1]).rows
+    rows = check(tmp_path, (FIXTURE / "inputs/funding/contributions.csv").read_text(encoding="utf-8").split("\n", 1)[1]).rows
     figs = {"KEN": {"requirements": 1295000, "sectors": [{"code": "PRO", "name": "P", "requirements": 875000},
                                                           {"code": "EDU", "name": "E", "requirements": 420000}]},
             "UGA": {"requirements": 480000, "sectors": [{"code": "PRO", "name": "P", "requirements": 480000}]},
@@ -54,7 +54,7 @@ def test_funded_counts_committed_and_paid_not_pledges_and_regional_adds_up(tmp_p
 
 
 def test_funding_update_tables_add_up_with_unearmarked_and_regional_rows(tmp_path):
-    rows = check(tmp_path, (FIXTURE / "inputs/funding/contributions.csv").read_text().split("\n", 1)[1]).rows
+    rows = check(tmp_path, (FIXTURE / "inputs/funding/contributions.csv").read_text(encoding="utf-8").split("\n", 1)[1]).rows
     figs = {"KEN": {"requirements": 1295000, "sectors": [{"code": "PRO", "name": "P", "requirements": 875000},
                                                           {"code": "EDU", "name": "E", "requirements": 420000}],
                     "org_types": [{"type": "UN", "requirements": 950000}, {"type": "INGO", "requirements": 320000}]},

@@ -1,16 +1,13 @@
 """The at-a-glance page of the chapters and the regional plan: key-figure tiles from the figures, the map,
 requirements by sector, partners by type, key messages; one page in PDF and in Word."""
-import json
 import re
-import shutil
 
 import docx
 import pandas as pd
 import pymupdf
 import pytest
-from docx.oxml.ns import qn
-
 from conftest import ROOT
+from docx.oxml.ns import qn
 
 LABELS = ["Population", "People in need", "People targeted", "Financial requirements (USD)", "Appealing partners"]
 # tests/fixtures/ws by hand. Population: refugees' planning figure (host communities apart). People targeted:
@@ -209,7 +206,7 @@ def test_a_full_page_with_three_long_key_messages_still_holds_on_one_page(tmp_pa
                   "key_messages": list(enumerate(messages, start=1))}  # (line, text), as intake.messages reads them
     compose(plan, "rrp", "COL", fig, None, None, None, narratives, {}, [ROOT / "templates"],
             out / "COL.md", out / "COL.docx", out / "COL.pdf")
-    md = (out / "COL.md").read_text()
+    md = (out / "COL.md").read_text(encoding="utf-8")
     assert "1. Partners in Cúcuta" in md and "3. Partners in Ipiales" in md and "Riohacha" not in md  # the first 3
     assert glance_in_pdf(out / "COL.pdf") == (1, 1, 2)
     height, own_page = glance_in_word(out / "COL.docx")

@@ -10,13 +10,28 @@ import zipfile
 
 import pytest
 import yaml
-from hostile_files import NS, make_ods, make_xlsb, make_xlsx, ods_cell, ods_row, sheet_xml, xlsb_sheet
+from hostile_files import (
+    NS,
+    make_ods,
+    make_xlsb,
+    make_xlsx,
+    ods_cell,
+    ods_row,
+    sheet_xml,
+    xlsb_sheet,
+)
 
 from rcm_docs.common.plan import PlanError, safe_yaml_load
-from rcm_docs.intake import safety, sheetscan
-from rcm_docs.intake.read import column_letter
-from rcm_docs.intake.safety import UnsafeFile, check_file
-from rcm_docs.intake.textfile import NotText, _lines, _quoted_spans, check_csv_records, decode_by_evidence
+from rcm_docs.intake.files import safety, sheetscan
+from rcm_docs.intake.files.safety import UnsafeFile, check_file
+from rcm_docs.intake.files.textfile import (
+    NotText,
+    _lines,
+    _quoted_spans,
+    check_csv_records,
+    decode_by_evidence,
+)
+from rcm_docs.intake.tables.read import column_letter
 
 HEAD = {"A1": "sector", "B1": "organisation", "A2": "PRO", "B2": 3}
 
@@ -177,7 +192,7 @@ def test_xlsx_fast_bound_never_under_counts(tmp_path):
             exact = sheetscan._XlsxCells(scan, "xl/worksheets/sheet1.xml")
             sheetscan._feed_all(zf, "xl/worksheets/sheet1.xml", exact)
             part = sheetscan._XlsxPart(scan, "xl/worksheets/sheet1.xml")
-            for chunk in sheetscan._chunks(zf, "xl/worksheets/sheet1.xml"):
+            for chunk in sheetscan.chunks(zf, "xl/worksheets/sheet1.xml"):
                 part.feed(chunk)
             part.close()
         assert not exact.grid.over(limits) or part.mode == "exact"
@@ -278,7 +293,7 @@ def test_xlsb_normal_file_passes_and_records_span_chunks(tmp_path, monkeypatch):
 
 
 def test_other_suffixes_are_left_alone(tmp_path):
-    (tmp_path / "a.csv").write_text("a,b\n")
+    (tmp_path / "a.csv").write_text("a,b\n", encoding="utf-8")
     check_file(tmp_path / "a.csv")
 
 
@@ -335,9 +350,9 @@ def test_oversize_and_deep_nesting_refused():
 
 
 def test_plan_read_by_libyaml_where_present_with_the_same_values_and_bounds(monkeypatch):
-    from rcm_docs.common import plan as plan_module
-
     from conftest import ROOT
+
+    from rcm_docs.common import plan as plan_module
 
     text = (ROOT / "inputs" / "plan.yaml").read_text(encoding="utf-8")
     assert (plan_module._FAST_LOADER is not None) == yaml.__with_libyaml__
@@ -513,7 +528,7 @@ def test_special_cells_found_in_any_chunking_as_the_exact_count_finds_them(tmp_p
 def test_ods_special_cells_agree_with_the_exact_count(tmp_path, monkeypatch, chunk):
     import hostile_files
 
-    from rcm_docs.intake import sheetformats
+    from rcm_docs.intake.files import sheetformats
     monkeypatch.setattr(safety, "CHUNK", chunk)
     monkeypatch.setattr(hostile_files, "ODS_NS", hostile_files.ODS_NS + ' xmlns:calcext="urn:org:documentfoundation:'
                         'names:experimental:calc:xmlns:calcext:1.0"')
@@ -530,5 +545,5 @@ def test_ods_special_cells_agree_with_the_exact_count(tmp_path, monkeypatch, chu
     assert safety.inspect_file(p).cells == {"A&B": expected}
     with zipfile.ZipFile(p) as zf:
         scan = sheetscan.WorkbookScan(zf)
-        sheetscan._feed_all(zf, "content.xml", sheetformats._OdsCells(scan))
+        sheetscan._feed_all(zf, "content.xml", sheetformats.OdsCells(scan))
     assert scan.issues == {"ods:A&B": expected}

@@ -10,8 +10,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from rcm_docs.intake import safety
-from rcm_docs.intake.safety import UnsafeFile, check_file
+from rcm_docs.intake.files import safety
+from rcm_docs.intake.files.safety import UnsafeFile, check_file
 
 MB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_fixture, snakemake
 
-from rcm_docs.build import workers
-
+from rcm_docs.steps import workers
 
 # --- 1. a killed or terminated build leaves no process behind -------------------------------------------
 
@@ -26,7 +25,7 @@ def _descendants(pid: int) -> dict[int, str]:
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
-                ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                ppid = int(Path(f"/proc/{d}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(d))
@@ -49,7 +48,7 @@ def _alive(pids) -> list[int]:
     alive = []
     for pid in pids:
         try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
         if state != "Z":
@@ -60,7 +59,7 @@ def _alive(pids) -> list[int]:
 def _start_build(ws: Path, log: Path) -> subprocess.Popen:
     # Output to a file: a pipe would stay open as long as any leaked worker holds it.
     return subprocess.Popen([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(ws),
-                             "--cores", "2"], stdout=log.open("w"), stderr=subprocess.STDOUT)
+                             "--cores", "2"], stdout=log.open("w", encoding="utf-8"), stderr=subprocess.STDOUT)
 
 
 def _wait_for_workers(proc: subprocess.Popen, until=lambda: True, timeout: float = 120) -> dict[int, str]:
@@ -81,13 +80,13 @@ def _where(pid: int) -> str:
     out = ""
     for p, cmd in {pid: "snakemake", **_descendants(pid)}.items():
         try:
-            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            wchan = Path(f"/proc/{p}/wchan").read_text()
+            state = Path(f"/proc/{p}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+            wchan = Path(f"/proc/{p}/wchan").read_text(encoding="utf-8")
         except OSError:
             continue
         out += f"\n{p} {state} {wchan} {cmd[:100]}"
         if shutil.which("py-spy") and (p == pid or "python" in cmd):
-            out += subprocess.run(["py-spy", "dump", "--pid", str(p)], capture_output=True, text=True).stdout
+            out += subprocess.run(["py-spy", "dump", "--pid", str(p)], capture_output=True, text=True, encoding="utf-8").stdout
     return out
 
 
@@ -123,12 +122,12 @@ def test_sigterm_or_ctrl_c_stops_a_build_whose_step_hangs(tmp_path, sig):
     (ws / "templates").mkdir()
     # A workspace template that never ends: the step running it holds its worker for good.
     (ws / "templates" / "keypoints.md.j2").write_text(
-        "{% for a in range(10**9) %}{% for b in range(10**9) %}{% endfor %}{% endfor %}\n")
+        "{% for a in range(10**9) %}{% for b in range(10**9) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
     log = tmp_path / "build.log"
     proc = _start_build(ws, log)
     tree = {}
     try:
-        tree = _wait_for_workers(proc, lambda: "rule render_keypoints" in log.read_text())
+        tree = _wait_for_workers(proc, lambda: "rule render_keypoints" in log.read_text(encoding="utf-8"))
         time.sleep(1)
         t = time.monotonic()
         proc.send_signal(sig)  # to Snakemake alone, as a supervisor sends it
@@ -139,7 +138,7 @@ def test_sigterm_or_ctrl_c_stops_a_build_whose_step_hangs(tmp_path, sig):
         assert code != 0
         assert time.monotonic() - t < 15
         assert _gone_within(_descendants(proc.pid) | tree, 5) == []
-        assert "stopped, the build was terminated" in log.read_text()
+        assert "stopped, the build was terminated" in log.read_text(encoding="utf-8")
     finally:
         proc.kill()
         for pid in _alive(tree):
@@ -163,7 +162,7 @@ def test_a_pool_replaced_by_a_job_thread_outlives_that_thread(tmp_path):
 
 def _crash_once(marker: str) -> None:
     if not Path(marker).exists():
-        Path(marker).write_text("crashed")
+        Path(marker).write_text("crashed", encoding="utf-8")
         os._exit(3)
 
 
@@ -231,7 +230,7 @@ def test_an_exception_that_cannot_be_pickled_arrives_with_its_type_and_message(p
     with pytest.raises(RuntimeError) as caught:
         _in_build_thread(workers.logged, log, step)
     assert str(caught.value).startswith(f"{name}: ") and message in str(caught.value)
-    assert f"{name}: " in log.read_text() and message in log.read_text()
+    assert f"{name}: " in log.read_text(encoding="utf-8") and message in log.read_text(encoding="utf-8")
     assert "the worker process running this step stopped" not in str(caught.value)
     assert _in_build_thread(workers._in_workers, os.getpid) != os.getpid()  # the pool is still whole
 
@@ -269,30 +268,30 @@ def test_any_file_name_under_inputs_builds_and_is_hashed_in_the_manifest(tmp_pat
     }
     for name, text in odd.items():
         (inputs / name).parent.mkdir(parents=True, exist_ok=True)
-        (inputs / name).write_text(text)
-    with open(os.fsencode(inputs / "funding") + b"/\xff donor.csv", "w") as f:  # not UTF-8
+        (inputs / name).write_text(text, encoding="utf-8")
+    with open(os.fsencode(inputs / "funding") + b"/\xff donor.csv", "w", encoding="utf-8") as f:  # not UTF-8
         f.write(FUNDING_ROW.format(amount=500))
 
     result = snakemake(ws)
     assert result.returncode == 0, result.stderr[-3000:]
-    manifest = json.loads((ws / "build/manifest.json").read_text())["inputs"]
+    manifest = json.loads((ws / "build/manifest.json").read_text(encoding="utf-8"))["inputs"]
     for name in odd:
         assert f"inputs/{name}" in manifest
     assert "inputs/funding/\\xff donor.csv" in manifest
-    funding = json.loads((ws / "build/data/funding.status.json").read_text())["submissions"]
+    funding = json.loads((ws / "build/data/funding.status.json").read_text(encoding="utf-8"))["submissions"]
     assert {"inputs/funding/{donor} a}b.csv", "inputs/funding/\\xff donor.csv"} <= {s["file"] for s in funding}
     assert all(s["verdict"] == "accepted" for s in funding)
 
     # A file Snakemake is not told about still reruns what reads it when it changes.
-    (inputs / "x {y}.txt").write_text("other notes")
-    (inputs / "funding/{donor} a}b.csv").write_text(FUNDING_ROW.format(amount=2000))
+    (inputs / "x {y}.txt").write_text("other notes", encoding="utf-8")
+    (inputs / "funding/{donor} a}b.csv").write_text(FUNDING_ROW.format(amount=2000), encoding="utf-8")
     result = snakemake(ws)
     assert result.returncode == 0, result.stderr[-3000:]
-    manifest = json.loads((ws / "build/manifest.json").read_text())["inputs"]
+    manifest = json.loads((ws / "build/manifest.json").read_text(encoding="utf-8"))["inputs"]
     import hashlib
 
     assert manifest["inputs/x {y}.txt"] == hashlib.sha256(b"other notes").hexdigest()
-    rows = (ws / "build/data/funding.rows.csv").read_text()
+    rows = (ws / "build/data/funding.rows.csv").read_text(encoding="utf-8")
     assert "2000" in rows and ",1000," not in rows
 
 
@@ -301,6 +300,7 @@ def test_any_file_name_under_inputs_builds_and_is_hashed_in_the_manifest(tmp_pat
 import struct  # noqa: E402
 import zipfile  # noqa: E402
 from xml.sax.saxutils import escape  # noqa: E402
+
 
 def _write_ods(path, sheets):
     """A minimal OpenDocument spreadsheet (no odfpy here): {sheet name: rows of str/int/float}."""
@@ -430,7 +430,7 @@ def _annotated_cells(path: Path) -> tuple[list[list], dict]:
 def test_a_workbook_openpyxl_cannot_open_gets_its_annotated_copy_as_xlsx(tmp_path, suffix, write):
     import json
 
-    from rcm_docs.build.validate import validate_country
+    from rcm_docs.steps.validate import validate_country
 
     ws = copy_fixture(tmp_path / "ws")
     write(ws / f"inputs/submissions/UGA/EDU{suffix}", {"Notes": [["Filled in by the Education sector"]],
@@ -445,11 +445,11 @@ def test_a_workbook_openpyxl_cannot_open_gets_its_annotated_copy_as_xlsx(tmp_pat
     assert cells["A2"] == "UNHCR" and cells["F2"] == 50000 and cells["F3"] == "about 1,200"
     assert cells["F3 fill"].endswith("FFC7CE") and "Fix: " in cells["F3 comment"]
     assert "ERROR" in cells["F3 comment"]
-    assert json.loads((ws / "build/data/UGA.status.json").read_text())["rejected"] == [f"inputs/submissions/UGA/EDU{suffix}"]
+    assert json.loads((ws / "build/data/UGA.status.json").read_text(encoding="utf-8"))["rejected"] == [f"inputs/submissions/UGA/EDU{suffix}"]
 
 
 def test_an_old_xls_workbook_gets_a_plain_report_saying_to_save_it_as_xlsx(tmp_path):
-    from rcm_docs.build.validate import validate_country
+    from rcm_docs.steps.validate import validate_country
 
     ws = copy_fixture(tmp_path / "ws")
     _write_xls(ws / "inputs/submissions/UGA/EDU.xls", {"Submission": ROWS})
@@ -457,7 +457,7 @@ def test_an_old_xls_workbook_gets_a_plain_report_saying_to_save_it_as_xlsx(tmp_p
     status = validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
     edu = next(s for s in status["submissions"] if s["sector"] == "EDU")
     assert edu["verdict"] == "rejected" and not (reports / "EDU.annotated.xlsx").exists()
-    assert ".xlsx" in (reports / "EDU.xls.md").read_text()
+    assert ".xlsx" in (reports / "EDU.xls.md").read_text(encoding="utf-8")
 
 
 def test_rcm_docs_validate_annotates_an_ods_too(tmp_path):
@@ -474,13 +474,13 @@ def test_rcm_docs_validate_annotates_an_ods_too(tmp_path):
 def test_control_characters_and_formulas_in_a_csv_do_not_stop_its_annotated_copy(tmp_path):
     import openpyxl
 
-    from rcm_docs.build.validate import validate_country
+    from rcm_docs.steps.validate import validate_country
 
     ws = copy_fixture(tmp_path / "ws")
     (ws / "inputs/submissions/UGA/EDU.csv").write_text(
         ",".join(HEADER) + "\n"
         "UNHCR,Access\x01 to education,=HYPERLINK(\"http://x\"),# of children enrolled,Adjumani,50000,2000,100\n"
-        "NRC,Access to education,Classrooms,# of classrooms built,Yumbe,\"1,200\x02\",10,0\n")
+        "NRC,Access to education,Classrooms,# of classrooms built,Yumbe,\"1,200\x02\",10,0\n", encoding="utf-8")
     reports = ws / "build/reports/UGA"
     validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
     sheet = openpyxl.load_workbook(reports / "EDU.annotated.xlsx")["Submission"]
@@ -489,8 +489,8 @@ def test_control_characters_and_formulas_in_a_csv_do_not_stop_its_annotated_copy
 
 
 def test_a_file_no_annotated_copy_can_be_made_of_does_not_fail_its_country(tmp_path, monkeypatch):
-    from rcm_docs.build.validate import validate_country
-    from rcm_docs.intake import annotate
+    from rcm_docs.intake.tables import annotate
+    from rcm_docs.steps.validate import validate_country
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -501,7 +501,7 @@ def test_a_file_no_annotated_copy_can_be_made_of_does_not_fail_its_country(tmp_p
     reports = ws / "build/reports/UGA"
     status = validate_country(ws, "UGA", ws / "build/data/UGA.rows.csv", ws / "build/data/UGA.status.json", reports)
     assert [s["verdict"] for s in status["submissions"]] == ["rejected", "accepted"]
-    assert "No annotated copy of this file could be written (OSError: disk full)" in (reports / "EDU.ods.md").read_text()
+    assert "No annotated copy of this file could be written (OSError: disk full)" in (reports / "EDU.ods.md").read_text(encoding="utf-8")
     assert not (reports / "EDU.annotated.xlsx").exists()
 
 
@@ -510,15 +510,15 @@ def test_a_file_no_annotated_copy_can_be_made_of_does_not_fail_its_country(tmp_p
 def test_validate_and_the_build_report_the_same_problems_across_sector_files(tmp_path):
     import json
 
-    from rcm_docs.build.validate import validate_country
     from rcm_docs.commands import validate
+    from rcm_docs.steps.validate import validate_country
 
     ws = copy_fixture(tmp_path / "ws")
     # The same legal aid activity appealed for by NRC under Protection and again under WASH.
     (ws / "inputs/submissions/KEN/WASH.csv").write_text(
         "organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community\n"
         "Norwegian Refugee Council,Water supply,Boreholes,# of boreholes,Turkana,90000,5000,0\n"
-        "Norwegian Refugee Council,Access to asylum,Legal aid,# of people receiving legal aid,Turkana,200000,4000,1000\n")
+        "Norwegian Refugee Council,Access to asylum,Legal aid,# of people receiving legal aid,Turkana,200000,4000,1000\n", encoding="utf-8")
 
     code, out = validate([str(ws)], fmt="json")
     command = {r["file"]: r for r in json.loads(out)}
@@ -531,7 +531,7 @@ def test_validate_and_the_build_report_the_same_problems_across_sector_files(tmp
     assert "same organisation, activity, indicator and admin1 as inputs/submissions/KEN/PRO.csv row 3" in \
         wash["problems"][0]["message"]
     assert build["inputs/submissions/KEN/WASH.csv"]["verdict"] == wash["verdict"] == "accepted with warnings"
-    assert "inputs/submissions/KEN/PRO.csv row 3" in (reports / "WASH.csv.md").read_text()
+    assert "inputs/submissions/KEN/PRO.csv row 3" in (reports / "WASH.csv.md").read_text(encoding="utf-8")
     for file, s in build.items():  # every file: the same verdict and the same counts
         problems = command[file]["problems"]
         assert (s["verdict"], s["errors"], s["warnings"]) == (
@@ -561,7 +561,7 @@ def _stale(ws: Path) -> dict:
     import json
 
     path = ws / "build/stale.json"
-    return json.loads(path.read_text())["documents"] if path.exists() else {}
+    return json.loads(path.read_text(encoding="utf-8"))["documents"] if path.exists() else {}
 
 
 def test_a_failed_render_keeps_the_last_good_documents_marked_stale_until_fixed(built, tmp_path):
@@ -572,14 +572,14 @@ def test_a_failed_render_keeps_the_last_good_documents_marked_stale_until_fixed(
 
     # A template error in Kenya's chapter only: its render fails, the other documents build.
     (ws / "templates").mkdir()
-    template = (ROOT / "templates/rrp.md.j2").read_text()
-    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n')
+    template = (ROOT / "templates/rrp.md.j2").read_text(encoding="utf-8")
+    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n', encoding="utf-8")
     for attempt in range(2):  # and again, with the error still there
         result = snakemake(ws, "--keep-going")
         assert result.returncode != 0
         assert (ws / "build/rrp/KEN.docx").read_bytes() == good["KEN.docx"]
         assert (ws / "build/rrp/KEN.pdf").read_bytes() == good["KEN.pdf"]
-        md = (ws / "build/rrp/KEN.md").read_text()
+        md = (ws / "build/rrp/KEN.md").read_text(encoding="utf-8")
         note, rest = md.split("\n\n", 1)
         assert note.startswith("> **STALE**") and "no_such_variable" in note and rest.encode() == good["KEN.md"]
         assert {p.name for p in (ws / "build/charts/KEN").iterdir()} == set(charts) | {".snakemake_timestamp"}
@@ -588,19 +588,19 @@ def test_a_failed_render_keeps_the_last_good_documents_marked_stale_until_fixed(
         assert "'no_such_variable' is undefined" in stale["build/rrp/KEN.docx"]["why"]
         assert stale["build/rrp/KEN.docx"]["log"] == "build/logs/render_rrp/KEN.log"
         assert not any(k.startswith("build/rrp/UGA") for k in stale)  # rebuilt, so not stale
-        page = (ws / "build/index.html").read_text()
+        page = (ws / "build/index.html").read_text(encoding="utf-8")
         assert "Stale documents" in page and "&#x27;no_such_variable&#x27; is undefined" in page
         assert '<a href="rrp/KEN.docx" class="stale"' in page and '<a href="rrp/UGA.docx">' in page
 
     # Fixed: the next run rebuilds what was stale, without a complaint, and nothing is stale any more.
-    (ws / "templates/rrp.md.j2").write_text(template)
+    (ws / "templates/rrp.md.j2").write_text(template, encoding="utf-8")
     result = snakemake(ws)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "incomplete" not in (result.stdout + result.stderr).lower()
     assert (ws / "build/rrp/KEN.md").read_bytes() == good["KEN.md"]
     assert (ws / "build/rrp/KEN.docx").read_bytes() == good["KEN.docx"]
     assert not (ws / "build/stale.json").exists()
-    assert "Stale documents" not in (ws / "build/index.html").read_text()
+    assert "Stale documents" not in (ws / "build/index.html").read_text(encoding="utf-8")
     dry = snakemake(ws, "-n")
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
@@ -609,21 +609,21 @@ def test_after_a_failed_run_the_page_says_what_changed_and_what_is_stale_against
     ws = _built_copy(built, tmp_path / "ws")
     before = (ws / "build/rrp/UGA.docx").read_bytes()
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", "95000"))
+    p.write_text(p.read_text(encoding="utf-8").replace("80000", "95000"), encoding="utf-8")
     (ws / "templates").mkdir()
-    template = (ROOT / "templates/rrp.md.j2").read_text()
-    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n')
+    template = (ROOT / "templates/rrp.md.j2").read_text(encoding="utf-8")
+    (ws / "templates/rrp.md.j2").write_text(template + '{% if code == "KEN" %}{{ no_such_variable }}{% endif %}\n', encoding="utf-8")
     assert snakemake(ws, "--keep-going").returncode != 0
-    page = (ws / "build/index.html").read_text()
+    page = (ws / "build/index.html").read_text(encoding="utf-8")
     assert page.index("Stale documents") < page.index("What changed since the last build")
     assert "<li>modified: <code>inputs/submissions/UGA/PRO.csv</code></li>" in page
     assert "href='review/rrp/UGA.redline.docx'" in page and (ws / "build/review/rrp/UGA.redline.docx").is_file()
     # The failed run is not the last build to compare with: the last one that succeeded still is.
     assert (ws / "build/.previous/rrp/UGA.docx").read_bytes() == before
 
-    (ws / "templates/rrp.md.j2").write_text(template)
+    (ws / "templates/rrp.md.j2").write_text(template, encoding="utf-8")
     assert snakemake(ws).returncode == 0
-    page = (ws / "build/index.html").read_text()
+    page = (ws / "build/index.html").read_text(encoding="utf-8")
     assert "Stale documents" not in page and "href='review/rrp/UGA.redline.docx'" in page
     assert "rrp/KEN.docx" not in page.split("<h2>Documents</h2>")[0]  # rebuilt, the same bytes: not a change
     assert (ws / "build/.previous/rrp/UGA.docx").read_bytes() == (ws / "build/rrp/UGA.docx").read_bytes() != before
@@ -633,23 +633,23 @@ def test_a_rejected_resubmission_keeps_the_merged_plan_data_too(built, tmp_path)
     ws = _built_copy(built, tmp_path / "ws")
     good = (ws / "build/plan/plan_rows.csv").read_bytes()
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", "eighty thousand"))
+    p.write_text(p.read_text(encoding="utf-8").replace("80000", "eighty thousand"), encoding="utf-8")
     assert snakemake(ws, "--keep-going").returncode != 0
     assert (ws / "build/plan/plan_rows.csv").read_bytes() == good
     stale = _stale(ws)
     assert "inputs/submissions/UGA/PRO.csv" in stale["build/plan/plan_rows.xlsx"]["why"]
     assert "inputs/submissions/UGA/PRO.csv" in stale["build/rrp/UGA.docx"]["why"]  # not rebuilt: why
     assert "build/rrp/KEN.docx" not in stale
-    page = (ws / "build/index.html").read_text()
+    page = (ws / "build/index.html").read_text(encoding="utf-8")
     assert '<a href="plan/plan_rows.csv" class="stale"' in page
 
 
 def test_kept_copies_are_links_and_documents_the_plan_dropped_are_forgotten(tmp_path):
-    from rcm_docs.build import lastgood
+    from rcm_docs.steps import lastgood
 
     for name in ("KEN", "OLD"):
         (tmp_path / "build/rrp").mkdir(parents=True, exist_ok=True)
-        (tmp_path / f"build/rrp/{name}.md").write_text(f"# {name}\n")
+        (tmp_path / f"build/rrp/{name}.md").write_text(f"# {name}\n", encoding="utf-8")
         lastgood.keep([f"build/rrp/{name}.md"], f"build/logs/render_rrp/{name}.log", root=tmp_path)
     kept = tmp_path / "build/.last-good/rrp/KEN.md"
     assert kept.stat().st_ino == (tmp_path / "build/rrp/KEN.md").stat().st_ino  # no copy made
@@ -660,14 +660,14 @@ def test_kept_copies_are_links_and_documents_the_plan_dropped_are_forgotten(tmp_
     stale = lastgood.restore(tmp_path, ["build/rrp/KEN.md", "build/rrp/OLD.md"])
     assert list(stale) == ["build/rrp/KEN.md"] and not (tmp_path / "build/rrp/OLD.md").exists()
     assert "not rebuilt" in stale["build/rrp/KEN.md"]["why"] and lastgood.is_stale(tmp_path / "build/rrp/KEN.md")
-    assert kept.read_text() == "# KEN\n"  # the note went into a new file, not into the kept copy
+    assert kept.read_text(encoding="utf-8") == "# KEN\n"  # the note went into a new file, not into the kept copy
 
 
 def test_validate_a_workspace_names_a_file_that_stops_the_build(tmp_path):
     from rcm_docs.commands import validate
 
     ws = copy_fixture(tmp_path / "ws")
-    (ws / "inputs/submissions/KEN/notes.docx").write_text("minutes of the sector meeting")
+    (ws / "inputs/submissions/KEN/notes.docx").write_text("minutes of the sector meeting", encoding="utf-8")
     assert snakemake(ws, "-n").returncode != 0  # the build stops before any job
     code, out = validate([str(ws)])
     assert code == 1 and "not read, so the build stops:" in out and "notes.docx: .docx files are not read" in out

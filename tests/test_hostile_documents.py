@@ -6,7 +6,6 @@ Every hostile input is made here; nothing hostile is stored in the repository.
 import time
 
 import pytest
-
 from conftest import ROOT
 
 TYPST_TEMPLATE = ROOT / "templates" / "rrp.typ"
@@ -26,19 +25,19 @@ def pdf_text(path) -> str:
 
 def test_a_stuck_pandoc_is_stopped_after_the_time_bound_and_the_next_request_works(monkeypatch):
     """Whatever slips past the narrative checks, no conversion holds a build step longer than the bound."""
-    from rcm_docs.documents import pandoc
+    from rcm_docs.documents.typeset import pandoc
 
     monkeypatch.setattr(pandoc, "PANDOC_TIMEOUT_S", 2)
     pandoc.warm()
     t = time.perf_counter()
     with pytest.raises(pandoc.RenderError, match=r"more than 2 s.*simplify.*nested brackets"):
-        pandoc._pandoc(BRACKETS_14, "typst")
+        pandoc.run_pandoc(BRACKETS_14, "typst")
     assert time.perf_counter() - t < 10
-    assert "#strong[after]" in pandoc._pandoc("**after**", "typst")  # a fresh server answers
+    assert "#strong[after]" in pandoc.run_pandoc("**after**", "typst")  # a fresh server answers
 
 
 def test_a_pandoc_that_runs_out_of_its_memory_bound_is_reported_and_replaced(monkeypatch):
-    from rcm_docs.documents import pandoc
+    from rcm_docs.documents.typeset import pandoc
 
     monkeypatch.setattr(pandoc, "PANDOC_MEMORY_BYTES", 300 * 1024**2)
     pandoc.warm()  # the bound applies to servers started from now on: replace the running one
@@ -46,13 +45,14 @@ def test_a_pandoc_that_runs_out_of_its_memory_bound_is_reported_and_replaced(mon
     pandoc._server.proc.wait()
     hog = "[" * 3000 + "x" + "]" * 3000  # fills 300 MB in a few seconds
     with pytest.raises(pandoc.RenderError, match="out of memory .limit 300 MB.*simplify"):
-        pandoc._pandoc(hog, "typst")
+        pandoc.run_pandoc(hog, "typst")
     monkeypatch.undo()
-    assert "#emph[fine]" in pandoc._pandoc("*fine*", "typst")
+    assert "#emph[fine]" in pandoc.run_pandoc("*fine*", "typst")
 
 
 def test_a_document_that_fails_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
-    from rcm_docs.documents import pdf, word
+    from rcm_docs.documents.typeset import pdf
+    from rcm_docs.documents.word import finish as word
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -87,7 +87,11 @@ HOSTILE_NARRATIVES = {  # what a narrative holds -> what the refusal says
 
 @pytest.mark.parametrize("name", HOSTILE_NARRATIVES)
 def test_a_narrative_over_a_bound_is_refused_at_once_naming_its_file_line_and_fix(tmp_path, plan, name):
-    from rcm_docs.intake.narratives import NarrativeError, narratives, pending_narratives
+    from rcm_docs.intake.readers.narratives import (
+        NarrativeError,
+        narratives,
+        pending_narratives,
+    )
 
     text, says = HOSTILE_NARRATIVES[name]
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
@@ -104,17 +108,17 @@ def test_a_narrative_over_a_bound_is_refused_at_once_naming_its_file_line_and_fi
 
 
 def test_a_sitrep_highlight_over_a_bound_is_refused_naming_its_file(tmp_path, plan):
-    from rcm_docs.intake.narratives import NarrativeError, highlights
+    from rcm_docs.intake.readers.narratives import NarrativeError, highlights
 
     folder = tmp_path / "inputs/sitreps/2026-03/highlights/KEN"
     folder.mkdir(parents=True)
-    (folder / "overview.md").write_text(BRACKETS_14)
+    (folder / "overview.md").write_text(BRACKETS_14, encoding="utf-8")
     with pytest.raises(NarrativeError, match=r"^inputs/sitreps/2026-03/highlights/KEN/overview.md, line 1: square"):
         highlights(tmp_path, plan, "KEN", "2026-03")
 
 
 def test_a_narrative_that_is_not_utf8_is_refused_naming_its_file(tmp_path, plan):
-    from rcm_docs.intake.narratives import NarrativeError, narratives
+    from rcm_docs.intake.readers.narratives import NarrativeError, narratives
 
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
     (tmp_path / "inputs/narratives/KEN/overview.md").write_bytes("“Quoted” from Word".encode("cp1252"))
@@ -126,12 +130,12 @@ def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothi
     """The 29-character bracket narrative that took pandoc minutes is refused by the render step at once."""
     import shutil
 
-    from rcm_docs.build.render import render_document
-    from rcm_docs.intake.narratives import NarrativeError
+    from rcm_docs.intake.readers.narratives import NarrativeError
+    from rcm_docs.steps.render import render_document
 
     ws = tmp_path / "ws"
     shutil.copytree(built, ws)
-    (ws / "inputs/narratives/KEN/PRO.md").write_text(BRACKETS_14 + "\n")
+    (ws / "inputs/narratives/KEN/PRO.md").write_text(BRACKETS_14 + "\n", encoding="utf-8")
     out = ws / "build/rrp"
     for f in out.glob("KEN.*"):
         f.unlink()
@@ -159,7 +163,7 @@ PASSWD = "root:x:0:0"
 def test_template_values_are_printed_as_written_never_run(tmp_path, value):
     import pymupdf
 
-    from rcm_docs.documents.pdf import markdown_to_pdf
+    from rcm_docs.documents.typeset.pdf import markdown_to_pdf
 
     out = tmp_path / "v.pdf"
     body = "\n\n".join(f"Paragraph {i} of a two-page body." for i in range(120)) + "\n"
@@ -180,15 +184,15 @@ def test_a_hostile_plan_title_short_title_and_country_name_print_as_written(buil
     import pymupdf
     import yaml
 
-    from rcm_docs.build.render import render_document
+    from rcm_docs.steps.render import render_document
 
     ws = tmp_path / "ws"
     shutil.copytree(built, ws)
-    plan = yaml.safe_load((ws / "inputs/plan.yaml").read_text())
+    plan = yaml.safe_load((ws / "inputs/plan.yaml").read_text(encoding="utf-8"))
     plan["title"] = 'Plan #read("/etc/passwd") $x$ //c'
     plan["short_title"] = "RMRP_2026 draft #2 (US$)"
     plan["country_names"] = {"KEN": '#read("/etc/passwd") ] "Kenya" \\'}
-    (ws / "inputs/plan.yaml").write_text(yaml.safe_dump(plan))
+    (ws / "inputs/plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     out = ws / "build/rrp"
     render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
                     [ROOT / "templates"])
@@ -204,7 +208,7 @@ def test_a_hostile_plan_title_short_title_and_country_name_print_as_written(buil
 
 def test_narrative_attributes_cannot_inject_typst_code(tmp_path):
     """pandoc's Typst writer pastes typst:* attributes into the source as code."""
-    from rcm_docs.documents.pdf import markdown_to_pdf
+    from rcm_docs.documents.typeset.pdf import markdown_to_pdf
 
     narrative = ('A [span]{typst:text:fill="rgb(read(\\"/etc/hostname\\").len(), 0, 0)"} here.\n\n'
                  '::: {typst:inset="(panic(\\"div\\"))" typst:text:fill="panic()"}\nIn a div.\n:::\n\n'
@@ -217,9 +221,9 @@ def test_narrative_attributes_cannot_inject_typst_code(tmp_path):
 
 def test_typst_reads_no_file_of_the_folder_it_runs_in(tmp_path, monkeypatch):
     """Defence in depth: should code ever reach Typst, its project root is an empty folder of its own."""
-    from rcm_docs.documents import typeset
+    from rcm_docs.documents.typeset import compiler as typeset
 
-    (tmp_path / "secret.txt").write_text("not for the donors")
+    (tmp_path / "secret.txt").write_text("not for the donors", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(typeset, "_compiler", None)  # a compiler made here, in the folder of the secret
     monkeypatch.setattr(typeset, "_root", None, raising=False)
@@ -235,9 +239,9 @@ XSS = "<img src=x onerror=alert(1)>"
 def test_validation_report_html_shows_every_input_value_as_text(tmp_path):
     import pandas as pd
 
-    from rcm_docs.intake.checks import Problem, Result
-    from rcm_docs.intake.contract import Reason
-    from rcm_docs.intake.report import submission_report, to_html
+    from rcm_docs.intake.tables.checks import Problem, Result
+    from rcm_docs.intake.tables.contract import Reason
+    from rcm_docs.intake.tables.report import submission_report, to_html
 
     name = f"inputs/submissions/KEN/{XSS}.csv"
     result = Result(name, "KEN", f"P{XSS}", pd.DataFrame(), [], 3)
@@ -250,7 +254,7 @@ def test_validation_report_html_shows_every_input_value_as_text(tmp_path):
 
 
 def test_report_html_keeps_no_raw_html_image_or_script_link_whatever_the_markdown_holds():
-    from rcm_docs.intake.report import summary_report, to_html
+    from rcm_docs.intake.tables.report import summary_report, to_html
 
     hostile = [f"Kenya {XSS}: [x](javascript:alert(1)) ![i](file:///etc/passwd) <script>alert(2)</script> "
                "[ok](https://www.unhcr.org)"]
@@ -274,8 +278,8 @@ def test_narrative_links_to_files_scripts_or_data_lose_the_link_but_keep_their_t
     import docx
     import pymupdf
 
-    from rcm_docs.documents.pdf import markdown_to_pdf
-    from rcm_docs.documents.word import markdown_to_docx
+    from rcm_docs.documents.typeset.pdf import markdown_to_pdf
+    from rcm_docs.documents.word.finish import markdown_to_docx
 
     words = ["the file", "a script", "MiXeD", "data", "file:///etc/hosts", "a path", "a share", "nowhere", "empty",
              "UNHCR", "mail", "the needs"]
@@ -388,9 +392,9 @@ def docx_text(path) -> str:
 
 def render_narrative(tmp_path, plan, narrative: str):
     """A narrative as the build takes it (read, checked, headings demoted), in a document, to DOCX and PDF."""
-    from rcm_docs.documents.pdf import markdown_to_pdf
-    from rcm_docs.documents.word import markdown_to_docx
-    from rcm_docs.intake.narratives import narratives
+    from rcm_docs.documents.typeset.pdf import markdown_to_pdf
+    from rcm_docs.documents.word.finish import markdown_to_docx
+    from rcm_docs.intake.readers.narratives import narratives
 
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True, exist_ok=True)
     (tmp_path / "inputs/narratives/KEN/PRO.md").write_bytes(narrative.encode("utf-8"))
@@ -419,12 +423,12 @@ def test_all_of_ordinary_markdown_in_one_narrative_renders(tmp_path, plan):
 
 def test_each_narrative_keeps_its_own_footnotes_in_a_document_of_several(tmp_path, plan):
     """Every sector lead numbers notes [^1]; pandoc gave every [^1] the text of the last definition."""
-    from rcm_docs.documents.word import markdown_to_docx
-    from rcm_docs.intake.narratives import narratives
+    from rcm_docs.documents.word.finish import markdown_to_docx
+    from rcm_docs.intake.readers.narratives import narratives
 
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
     for sector, name in (("PRO", "Protection"), ("EDU", "Education")):
-        (tmp_path / f"inputs/narratives/KEN/{sector}.md").write_text(f"{name} claim.[^1]\n\n[^1]: {name} source.\n")
+        (tmp_path / f"inputs/narratives/KEN/{sector}.md").write_text(f"{name} claim.[^1]\n\n[^1]: {name} source.\n", encoding="utf-8")
     sectors = narratives(tmp_path, plan, "KEN")["sectors"]
     markdown_to_docx(f"# Sectors\n\n{sectors['PRO']}\n\n{sectors['EDU']}\n", tmp_path / "s.docx", REFERENCE_DOCX, "h", 0)
     text = docx_text(tmp_path / "s.docx")

@@ -17,16 +17,25 @@ import sys
 import openpyxl
 import pytest
 from conftest import FIXTURE, copy_fixture
-from hostile_files import NS, make_ods, make_xlsb, make_xlsx, ods_cell, ods_row, xlsb_record, xlsb_sheet
+from hostile_files import (
+    NS,
+    make_ods,
+    make_xlsb,
+    make_xlsx,
+    ods_cell,
+    ods_row,
+    xlsb_record,
+    xlsb_sheet,
+)
 
 from rcm_docs.common.plan import PlanError, load_plan
-from rcm_docs.intake.checks import Registry
-from rcm_docs.intake.contract import Reason
-from rcm_docs.intake.funding import validate_funding
-from rcm_docs.intake.progress import validate_progress
-from rcm_docs.intake.read import ReadError, RefusedFile, read_submission
-from rcm_docs.intake.registries import RegistryError, read_partners
-from rcm_docs.intake.validate import validate_file
+from rcm_docs.intake.readers.funding import validate_funding
+from rcm_docs.intake.readers.progress import validate_progress
+from rcm_docs.intake.readers.registries import RegistryError, read_partners
+from rcm_docs.intake.tables.checks import Registry
+from rcm_docs.intake.tables.contract import Reason
+from rcm_docs.intake.tables.read import ReadError, RefusedFile, read_submission
+from rcm_docs.intake.tables.validate import validate_file
 
 PLAN = load_plan(FIXTURE / "inputs/plan.yaml")
 REGISTRY = Registry(read_partners(FIXTURE / "inputs/partners.csv"))
@@ -76,7 +85,7 @@ def cell_xml(ref: str, v) -> str:
 
 def sheet(rows: list[list], extra: str = "") -> str:
     """Worksheet XML of rows (row 1 = first list), cells typed by cell_xml; extra: raw XML rows after them."""
-    from rcm_docs.intake.read import column_letter
+    from rcm_docs.intake.tables.read import column_letter
     body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{column_letter(c)}{r}", v) for c, v in enumerate(cells) if v != "")
                    + "</row>" for r, cells in enumerate(rows, 1))
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS}><sheetData>{body}{extra}</sheetData></worksheet>'
@@ -89,7 +98,7 @@ def numeric(cells: list) -> list:
 def cli_validate(ws, path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "rcm_docs", "validate", str(path), "--workspace", str(ws),
                            "--country", "KEN", "--sector", "PRO", "--format", "json"],
-                          capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "RUST_BACKTRACE": "0"})
+                          capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "RUST_BACKTRACE": "0"}, encoding="utf-8")
 
 
 def test_one_cell_at_XFD1048576_is_refused_naming_sheet_and_range_and_the_process_lives(ws):
@@ -132,11 +141,11 @@ def test_plan_alias_bomb_stops_at_parse_time_naming_plan_yaml(ws):
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]  # 9**10 values
     bomb = "\n".join(levels) + "\n"
     assert 1000 < len(bomb) < 1300
-    (ws / "inputs" / "plan.yaml").write_text(bomb)
+    (ws / "inputs" / "plan.yaml").write_text(bomb, encoding="utf-8")
     # In a child with a timeout: before the fix the schema check walked 3.5 billion values.
     run = subprocess.run([sys.executable, "-c", ("import sys\nfrom rcm_docs.common.plan import PlanError, load_plan\n"
                           "try:\n    load_plan(sys.argv[1])\nexcept PlanError as e:\n    print(e)\n"),
-                          str(ws / "inputs" / "plan.yaml")], capture_output=True, text=True, timeout=60, check=False)
+                          str(ws / "inputs" / "plan.yaml")], capture_output=True, text=True, timeout=60, check=False, encoding="utf-8")
     assert "plan.yaml uses 81 aliases (&anchor/*alias)" in run.stdout and "write the values out" in run.stdout
     with pytest.raises(PlanError, match="plan.yaml"):
         load_plan(ws / "inputs" / "plan.yaml")
@@ -184,7 +193,7 @@ def test_nul_byte_after_64_kb_is_reported_with_its_line(ws):
 
 
 def test_utf16_with_bom_is_read_and_annotated(ws, tmp_path):
-    from rcm_docs.intake.annotate import write_annotated
+    from rcm_docs.intake.tables.annotate import write_annotated
     text = HEAD + "\n" + ",".join(row(0)).replace("Turkana", "Nariño") + "\n" + ",".join(row(1, budget="x")) + "\n"
     p = drop(ws, "PRO.csv", text.encode("utf-16"))
     r = check(p)
@@ -353,7 +362,7 @@ def test_text_over_32767_characters_in_a_workbook_is_an_error_too(ws):
 # ---- 8. the hash is of the bytes that were read ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["PRO.csv", "PRO.xlsx"])
 def test_the_hash_is_of_the_bytes_read_even_when_the_file_is_saved_again_mid_read(ws, name, monkeypatch):
-    from rcm_docs.intake import safety
+    from rcm_docs.intake.files import safety
     rows = [COLUMNS] + [numeric(row(i)) for i in range(3)]
     p = workbook(ws, {"Submission": (rows, "visible")}) if name.endswith("xlsx") else \
         drop(ws, name, HEAD + "\n" + "\n".join(",".join(row(i)) for i in range(3)) + "\n")
@@ -377,7 +386,7 @@ def test_the_hash_is_of_the_bytes_read_even_when_the_file_is_saved_again_mid_rea
 # ---- 9. nothing is followed out of the workspace ------------------------------------------------------------------
 def test_a_submission_linking_out_of_the_workspace_is_refused(ws, tmp_path):
     secret = tmp_path / "secret.csv"
-    secret.write_text(HEAD + "\n" + ",".join(row(0)) + "\n")
+    secret.write_text(HEAD + "\n" + ",".join(row(0)) + "\n", encoding="utf-8")
     p = ws / "inputs" / "submissions" / "KEN" / "PRO.csv"
     p.unlink()
     p.symlink_to(secret)

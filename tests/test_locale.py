@@ -3,7 +3,7 @@ amount and target is read exactly, or the file is rejected naming the column; ne
 import openpyxl
 import pytest
 
-from rcm_docs.intake.validate import validate_file
+from rcm_docs.intake.tables.validate import validate_file
 
 HEAD = ["organisation", "objective", "activity", "indicator", "admin1", "budget_usd", "target_refugees",
         "target_host_community"]

@@ -9,9 +9,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from rcm_docs.common.plan import workspace_plan
-from rcm_docs.documents import maps
-from rcm_docs.intake import places
-from rcm_docs.intake.places import workspace_locations
+from rcm_docs.documents.pictures import maps
+from rcm_docs.intake.readers import places
+from rcm_docs.intake.readers.places import workspace_locations
 
 # tests/fixtures/ws by hand. UGA PRO: Adjumani 20,000 refugees + 5,000 host community; Yumbe 6,000 + 1,000.
 # KEN, per area the highest sector figure: Turkana: PRO 10,000 refugees (max of 10,000 and 4,000) + 1,000 host,
@@ -56,7 +56,7 @@ def test_shapes_are_cut_to_the_frame():
 
 def test_country_map_circles_from_the_fixture_figures(built):
     plan = workspace_plan(built)
-    fig = json.loads((built / "build/figures/UGA.json").read_text())
+    fig = json.loads((built / "build/figures/UGA.json").read_text(encoding="utf-8"))
     assert {a["admin1"]: a["targeted"] for a in fig["areas"]} == UGA_AREAS
     located = workspace_locations(built, plan, "UGA", list(UGA_AREAS))
     spec, alt = maps.country_map("UGA", "Uganda", fig["areas"], located, "31 March 2026", 8.25, 9.5)
@@ -80,7 +80,7 @@ def test_country_map_circles_from_the_fixture_figures(built):
 
 def test_country_map_with_boundaries_is_a_choropleth_of_the_fixture_figures(built):
     plan = workspace_plan(built)
-    fig = json.loads((built / "build/figures/KEN.json").read_text())
+    fig = json.loads((built / "build/figures/KEN.json").read_text(encoding="utf-8"))
     assert {a["admin1"]: a["targeted"] for a in fig["areas"]} == KEN_AREAS
     located = workspace_locations(built, plan, "KEN", list(KEN_AREAS))
     assert located.kind == "boundaries" and located.unmatched == {}
@@ -143,7 +143,7 @@ def test_maps_are_in_both_formats_with_source_disclaimer_and_alt_text(built):
     d = docx.Document(str(built / "build/rrp/UGA.docx"))
     alts = [el.get("descr") for el in d.element.body.iter(qn("wp:docPr"))]
     assert "Map: people targeted by area, Uganda, Adjumani 25,000, Yumbe 7,000." in alts
-    assert (built / "build/charts/UGA/chart-map.alt.txt").read_text().strip() in alts
+    assert (built / "build/charts/UGA/chart-map.alt.txt").read_text(encoding="utf-8").strip() in alts
     pdf = pymupdf.open(built / "build/rrp/UGA.pdf")
     page = " ".join(pdf[1].get_text().split())
     assert "People targeted by area, Uganda" in page and "Adjumani 25,000" in page
@@ -158,14 +158,14 @@ def test_a_broken_boundaries_file_blocks_only_its_countrys_chapter_naming_the_fi
 
     ws = copy_fixture(tmp_path / "ws")
     (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                                                      '"properties": {"ADM1_PCODE": "KE023"}, "geometry": null}]}')
+                                                      '"properties": {"ADM1_PCODE": "KE023"}, "geometry": null}]}', encoding="utf-8")
     result = snakemake(ws, "--keep-going")
     assert result.returncode != 0
     assert ("inputs/boundaries/KEN.geojson: feature 1 has no name: give each feature a 'name' property"
             in result.stdout + result.stderr)
     assert not (ws / "build/rrp/KEN.pdf").exists() and (ws / "build/rrp/UGA.pdf").exists()
     assert (ws / "build/keypoints/KEN.pdf").exists()  # no map there: the key points still build
-    assert "KEN: the admin1 boundaries cannot be used" in (ws / "build/reports/summary.md").read_text()
+    assert "KEN: the admin1 boundaries cannot be used" in (ws / "build/reports/summary.md").read_text(encoding="utf-8")
 
 
 def test_a_boundaries_file_no_rule_reads_stops_the_build_before_any_job(tmp_path):
@@ -179,7 +179,7 @@ def test_a_boundaries_file_no_rule_reads_stops_the_build_before_any_job(tmp_path
 
 
 def test_no_map_rather_than_an_empty_one_for_a_country_without_an_outline(tmp_path):
-    from rcm_docs.documents.charts import map_for
+    from rcm_docs.documents.pictures.charts import map_for
 
     fig = {"code": "REU", "name": "Réunion", "areas": [{"admin1": "Saint-Denis", "targeted": 1_000}]}
     assert "REU" not in places.countries()  # part of France's outline in Natural Earth

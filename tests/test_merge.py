@@ -2,8 +2,12 @@ import pandas as pd
 import pytest
 
 from rcm_docs.common.sheets import defuse, write_xlsx
+from rcm_docs.intake.readers.registries import (
+    RegistryError,
+    read_partners,
+    read_population,
+)
 from rcm_docs.model.merge import merge, read_rows_csv, write_rows_csv
-from rcm_docs.intake.registries import RegistryError, read_partners, read_population
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -75,7 +79,7 @@ def test_xlsx_is_byte_identical_across_writes_and_keeps_formulas_as_text(tmp_pat
 
 def test_partner_registry_duplicates_and_blank_types_are_refused_with_lines(tmp_path):
     p = tmp_path / "partners.csv"
-    p.write_text("organisation,acronym,type\nUNHCR,,UN\nunhcr,,UN\nNRC,,\n")
+    p.write_text("organisation,acronym,type\nUNHCR,,UN\nunhcr,,UN\nNRC,,\n", encoding="utf-8")
     with pytest.raises(RegistryError) as e:
         read_partners(p)
     assert "line 3, column organisation: 'unhcr' is already on line 2" in str(e.value)
@@ -84,7 +88,7 @@ def test_partner_registry_duplicates_and_blank_types_are_refused_with_lines(tmp_
 
 def test_population_unknown_codes_and_bad_numbers_are_refused(tmp_path):
     p = tmp_path / "population.csv"
-    p.write_text("country,population_group,current,planned\nKEN,refugees,10,-1\nTZA,ref,x,1\n")
+    p.write_text("country,population_group,current,planned\nKEN,refugees,10,-1\nTZA,ref,x,1\n", encoding="utf-8")
     with pytest.raises(RegistryError) as e:
         read_population(p, ["KEN"], ["refugees"])
     msg = str(e.value)

@@ -7,7 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rcm_docs.intake.numbers import COMMA, DOT, MAX_ABS, _cell, _fast, parse_column, suggest
+from rcm_docs.intake.tables.numbers import (
+    COMMA,
+    DOT,
+    MAX_ABS,
+    _cell,
+    _fast,
+    parse_column,
+    suggest,
+)
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -332,7 +340,7 @@ def read_with_and_without(monkeypatch, numbers, shortcut: str, columns: list, de
 def test_a_column_of_plain_digits_reads_as_the_general_path_reads_it(monkeypatch, decimals):
     """The all-digits shortcut (the usual CSV column) gives the same numbers, blanks and flags as the
     per-character path, leading zeros and 32-digit values included; one other cell sends the column there."""
-    import rcm_docs.intake.numbers as numbers
+    import rcm_docs.intake.tables.numbers as numbers
 
     rng = random.Random(5)
     cells = [rng.choice(["", "0", "007", str(rng.randint(0, 10 ** rng.randint(1, 15))), "9" * 32]) for _ in range(3000)]
@@ -347,7 +355,7 @@ def test_a_column_of_plain_digits_reads_as_the_general_path_reads_it(monkeypatch
 def test_a_workbook_column_of_numbers_and_empty_cells_reads_as_the_general_path_reads_it(monkeypatch, decimals):
     """The numbers-and-empties shortcut (the usual XLSX column) agrees with the general path, NaN and
     infinite values included; a text, an integer or a yes/no cell sends the column the general way."""
-    import rcm_docs.intake.numbers as numbers
+    import rcm_docs.intake.tables.numbers as numbers
 
     rng = random.Random(9)
     cells = [rng.choice(["", 0.0, -3.5, 1e20, float("nan"), float("inf"), float(rng.randint(0, 10 ** 9))])

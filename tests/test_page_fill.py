@@ -3,7 +3,6 @@ tables with their captions, and a table too tall for what is left of a page does
 import re
 
 import pymupdf
-import pytest
 
 TOP, BOTTOM = 68, 57  # rrp.typ's margins (2.4 cm and 2 cm): the running header and footer live there
 KINDS = ("rrp", "keypoints", "sitreps", "packs")
@@ -18,7 +17,7 @@ def page_fill(page) -> float:
 
 
 def test_page_fill_measures_what_a_reader_sees(tmp_path):
-    doc = pymupdf.open()
+    doc = pymupdf.open(encoding="utf-8")
     for lines in (40, 2):
         page = doc.new_page(width=595, height=842)
         for i in range(lines):

@@ -4,10 +4,9 @@ import re
 import shutil
 
 import docx
-import pytest
 import pandas as pd
 import pymupdf
-
+import pytest
 from conftest import ROOT, copy_fixture, snakemake, table_with_caption
 from test_glance import tiles
 
@@ -50,19 +49,19 @@ def test_regional_plan_gives_needs_by_country_and_each_countrys_summary(tmp_path
         "country,sector,population_group,admin1,people_in_need,source,as_of\n"
         "KEN,intersectoral,refugees,,40000,Needs assessment,2026-02-01\n"
         "KEN,intersectoral,host_community,,10000,Needs assessment,2026-02-01\n"
-        "UGA,intersectoral,refugees,,64000,Needs assessment,2026-02-01\n")
+        "UGA,intersectoral,refugees,,64000,Needs assessment,2026-02-01\n", encoding="utf-8")
     assert snakemake(ws).returncode == 0
     rows = table_with_caption(ws / "build/rrp/regional.docx", "Needs and requirements by country")
     by_country = {r[0]: r[1:5] for r in rows[1:]}
     # PiN as given; coverage = targeted / PiN: 17,500 / 50,000, 32,000 / 64,000, 49,500 / 114,000.
     assert by_country == {"Kenya": ["50,000", "17,500", "35%", "3"], "Uganda": ["64,000", "32,000", "50%", "2"],
                           "Total": ["114,000", "49,500", "43%", "4"]}
-    md = (ws / "build/rrp/regional.md").read_text()
+    md = (ws / "build/rrp/regional.md").read_text(encoding="utf-8")
     summaries = md[md.index("# Country summaries"):md.index("# Sources and method")]
     kenya = summaries[summaries.index("## Kenya"):summaries.index("## Uganda")]
     assert ("**People in need:** 50,000 · **People targeted:** 17,500 · **Requirements:** USD 1.3 million · "
             "**Appealing partners:** 3") in kenya
-    overview = (ws / "inputs/narratives/KEN/overview.md").read_text().strip().split("\n\n")[0]
+    overview = (ws / "inputs/narratives/KEN/overview.md").read_text(encoding="utf-8").strip().split("\n\n")[0]
     assert overview.strip() in kenya  # the first paragraph of Kenya's overview, as written
     uganda = summaries[summaries.index("## Uganda"):]
     assert "**Text to come:** the situation overview of Uganda, from the coordination team in Uganda." in uganda
@@ -78,14 +77,14 @@ def test_pdf_carries_the_same_totals_with_header_and_page_numbers(built):
 
 
 def test_missing_narratives_show_a_visible_pending_note_and_are_listed(built):
-    md = (built / "build/rrp/UGA.md").read_text()
+    md = (built / "build/rrp/UGA.md").read_text(encoding="utf-8")
     # A placeholder for reviewers names the section and who writes it, never a file path.
     assert "**Text to come:** the situation overview, from the coordination team." in md
     assert "inputs/" not in md
-    regional = (built / "build/rrp/regional.md").read_text()
+    regional = (built / "build/rrp/regional.md").read_text(encoding="utf-8")
     assert "**Text to come:** the regional Education strategy, from the regional sector lead." in regional
     assert "inputs/" not in regional
-    summary = (built / "build/reports/summary.md").read_text()
+    summary = (built / "build/reports/summary.md").read_text(encoding="utf-8")
     assert "`inputs/narratives/UGA/overview.md`" in summary and "`inputs/narratives/regional/EDU.md`" in summary
     assert "Uganda: Education" in summary  # no submission for that sector
 
@@ -113,14 +112,14 @@ def test_rebuild_from_scratch_is_byte_identical(built, tmp_path):
 def test_bad_cell_blocks_its_country_names_the_report_and_keeps_other_countries(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("80000", '"80 thousand USD"'))
+    p.write_text(p.read_text(encoding="utf-8").replace("80000", '"80 thousand USD"'), encoding="utf-8")
     result = snakemake(ws, "--keep-going")
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert "inputs/submissions/UGA/PRO.csv: 1 error(s); see build/reports/UGA/PRO.csv.md" in out
-    report = (ws / "build/reports/UGA/PRO.csv.md").read_text()
+    report = (ws / "build/reports/UGA/PRO.csv.md").read_text(encoding="utf-8")
     assert "| 3 | line 3, column 6 | `budget_usd` | `80 thousand USD` | '80 thousand USD' is not a number |" in report
-    html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
+    html = (ws / "build/reports/UGA/PRO.csv.html").read_text(encoding="utf-8")
     assert "<td><code>80 thousand USD</code></td>" in html
     assert not (ws / "build/rrp/UGA.docx").exists() and not (ws / "build/rrp/regional.docx").exists()
     assert not (ws / "build/plan/plan_rows.csv").exists()
@@ -147,7 +146,7 @@ def docx_draft_marks(path) -> tuple[list[str], str]:
 
 def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
-    (ws / "inputs/submissions/UGA/PRO.csv").write_text("organisation,budget_usd\nUNHCR,x\n")
+    (ws / "inputs/submissions/UGA/PRO.csv").write_text("organisation,budget_usd\nUNHCR,x\n", encoding="utf-8")
     assert snakemake(ws, "--config", "allow_incomplete=true").returncode == 0
     text = "".join(p.get_text() for p in pymupdf.open(ws / "build/rrp/regional.pdf")).replace("\n", "")
     assert "INCOMPLETE DRAFT" in text and "inputs/submissions/UGA/PRO.csv" in text
@@ -167,11 +166,11 @@ def test_allow_incomplete_builds_drafts_marked_incomplete(tmp_path):
     assert not any("DRAFT" in h for h in pdf_headers(ws / "build/rrp/KEN.pdf"))
     assert not any("DRAFT" in h for h in docx_draft_marks(ws / "build/rrp/KEN.docx")[0])
     # The sector whose file was rejected says so, not that nothing was received.
-    uga = (ws / "build/rrp/UGA.md").read_text()
+    uga = (ws / "build/rrp/UGA.md").read_text(encoding="utf-8")
     protection = uga[uga.index("## Protection"):uga.index("## Education")]
     assert ("**Submission rejected:** the Protection submission was rejected at validation and is not counted in "
             "this draft.") in protection and "No submission has been received" not in protection
-    regional = (ws / "build/rrp/regional.md").read_text()
+    regional = (ws / "build/rrp/regional.md").read_text(encoding="utf-8")
     assert "the Protection submission from Uganda was rejected at validation" in regional
 
 
@@ -183,14 +182,14 @@ def test_new_submission_dropped_in_is_picked_up_and_only_its_country_reruns(buil
     assert "validate_submissions" in dry.stdout
     assert "KEN" not in "".join(l for l in dry.stdout.splitlines() if "wildcards:" in l)
     assert snakemake(ws).returncode == 0
-    fig = json.loads((ws / "build/figures/regional.json").read_text())
+    fig = json.loads((ws / "build/figures/regional.json").read_text(encoding="utf-8"))
     assert fig["requirements"] == KEN_REQ + 2 * UGA_REQ
 
 
 def test_bad_plan_fails_before_any_job_naming_the_key(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     plan = ws / "inputs/plan.yaml"
-    plan.write_text(plan.read_text().replace("currency: USD", "currency: USD\nsponsor: x"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace("currency: USD", "currency: USD\nsponsor: x"), encoding="utf-8")
     result = snakemake(ws)
     assert result.returncode != 0
     assert "unknown key 'sponsor'" in result.stdout + result.stderr
@@ -209,9 +208,9 @@ def test_submission_in_an_unknown_country_folder_fails_before_any_job(tmp_path):
 def test_the_shipped_example_plan_builds_and_reconciles(example_built):
     ws = example_built
     merged = pd.read_csv(ws / "build/plan/plan_rows.csv")
-    regional = json.loads((ws / "build/figures/regional.json").read_text())
+    regional = json.loads((ws / "build/figures/regional.json").read_text(encoding="utf-8"))
     assert regional["requirements"] == round(merged["budget_usd"].sum(), 2)
-    summary = (ws / "build/reports/summary.md").read_text()
+    summary = (ws / "build/reports/summary.md").read_text(encoding="utf-8")
     # 40 sector files, the funding file, and Panama's 10 preparedness files (scenario, actions, capacity, 7 sectors)
     assert "51 submission(s): 51 accepted, 0 rejected." in summary
     for code in regional["countries"]:
@@ -281,10 +280,10 @@ def test_workspace_templates_override_the_projects(tmp_path):
 
     ws = copy_fixture(tmp_path / "ws")
     (ws / "templates").mkdir()
-    text = (ROOT / "templates/rrp.md.j2").read_text().replace("# At a glance", "# Key figures at a glance")
-    (ws / "templates/rrp.md.j2").write_text(text)
+    text = (ROOT / "templates/rrp.md.j2").read_text(encoding="utf-8").replace("# At a glance", "# Key figures at a glance")
+    (ws / "templates/rrp.md.j2").write_text(text, encoding="utf-8")
     assert snakemake(ws).returncode == 0
-    assert "# Key figures at a glance" in (ws / "build/rrp/KEN.md").read_text()
+    assert "# Key figures at a glance" in (ws / "build/rrp/KEN.md").read_text(encoding="utf-8")
     d = docx.Document(str(ws / "build/rrp/KEN.docx"))
     assert any(p.text.endswith("Key figures at a glance") for p in d.paragraphs if p.style.name == "Heading 1")
 
@@ -292,16 +291,16 @@ def test_workspace_templates_override_the_projects(tmp_path):
 def test_report_shows_hostile_values_as_text(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     p = ws / "inputs/submissions/UGA/PRO.csv"
-    p.write_text(p.read_text().replace("Uganda Red Cross Society", "<img src=x onerror=alert(1)>"))
+    p.write_text(p.read_text(encoding="utf-8").replace("Uganda Red Cross Society", "<img src=x onerror=alert(1)>"), encoding="utf-8")
     snakemake(ws, "--keep-going")
-    html = (ws / "build/reports/UGA/PRO.csv.html").read_text()
+    html = (ws / "build/reports/UGA/PRO.csv.html").read_text(encoding="utf-8")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_review_page_links_every_document_and_report_relative_to_build(built):
     import re
 
-    page = (built / "build/index.html").read_text()
+    page = (built / "build/index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', page)
     for doc in ("KEN", "UGA", "regional"):
         for ext in ("docx", "pdf", "md"):
@@ -331,13 +330,13 @@ def test_key_points_agree_with_the_chapter_and_the_funding_files(built, doc):
 
 def test_rejected_funding_file_blocks_key_points_but_not_chapters(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
-    with open(ws / "inputs/funding/contributions.csv", "a") as f:
+    with open(ws / "inputs/funding/contributions.csv", "a", encoding="utf-8") as f:
         f.write("Mystery donor,Nobody Org,KEN,PRO,-10,2026-01-01,paid\n")
     result = snakemake(ws, "--keep-going")
     assert result.returncode != 0
     assert "inputs/funding/contributions.csv: 2 error(s)" in result.stdout + result.stderr
     assert (ws / "build/rrp/KEN.docx").exists() and not (ws / "build/keypoints/KEN.docx").exists()
-    report = (ws / "build/reports/funding/contributions.csv.md").read_text()
+    report = (ws / "build/reports/funding/contributions.csv.md").read_text(encoding="utf-8")
     assert "'Nobody Org' (the recipient) is not in the partner registry" in report
 
 
@@ -373,7 +372,7 @@ def test_sitrep_consolidates_reach_and_agrees_with_chapter_and_key_points(built)
     assert f"USD {funding[-1][1]}" == key["Financial requirements"]
     figures = table_with_caption(built / "build/sitreps/2026-03/KEN.docx", "Key figures")
     assert figures[1] == ["New arrivals in the month", "1,200", "31 March 2026", "Government of Kenya (test)"]
-    md = (built / "build/sitreps/2026-03/KEN.md").read_text()
+    md = (built / "build/sitreps/2026-03/KEN.md").read_text(encoding="utf-8")
     assert "Registration resumed in **Turkana**" in md
 
 
@@ -400,9 +399,9 @@ def test_packs_carry_the_same_figures_and_a_data_annex(built, audience, doc):
 def test_plan_chooses_what_each_pack_holds(tmp_path):
     ws = copy_fixture(tmp_path / "ws")
     plan = ws / "inputs/plan.yaml"
-    plan.write_text(plan.read_text() + "audiences:\n  donors: {name: Donors, sections: [funding_by_sector, gaps]}\n")
+    plan.write_text(plan.read_text(encoding="utf-8") + "audiences:\n  donors: {name: Donors, sections: [funding_by_sector, gaps]}\n", encoding="utf-8")
     assert snakemake(ws).returncode == 0
-    md = (ws / "build/packs/donors/KEN.md").read_text()
+    md = (ws / "build/packs/donors/KEN.md").read_text(encoding="utf-8")
     assert "# Requirements and funding by sector" in md and "# Key figures" not in md
     assert not (ws / "build/packs/rc_unct").exists()
 
@@ -450,12 +449,12 @@ def test_a_template_edit_reruns_exactly_the_documents_made_from_it(tmp_path):
         shutil.copy(ROOT / "templates" / name, ws / "templates" / name)
     assert snakemake(ws).returncode == 0
     keypoints = ws / "templates/keypoints.md.j2"
-    keypoints.write_text(keypoints.read_text() + "\n")
+    keypoints.write_text(keypoints.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert _planned(ws) == {"render_keypoints", "review_index", "all"}
     assert snakemake(ws).returncode == 0
     chart = ws / "templates/chart.typ"
-    chart.write_text(chart.read_text().replace('rgb("#0072BC")', 'rgb("#0072BD")'))
+    chart.write_text(chart.read_text(encoding="utf-8").replace('rgb("#0072BC")', 'rgb("#0072BD")'), encoding="utf-8")
     assert _planned(ws) == {"render_rrp", "render_sitrep", "render_funding", "review_index", "all"}
     assert snakemake(ws).returncode == 0
-    assert 'rgb("#0072BD")' in chart.read_text()
+    assert 'rgb("#0072BD")' in chart.read_text(encoding="utf-8")
     assert (ws / "build/charts/KEN/chart-requirements_by_sector.png").stat().st_mtime > keypoints.stat().st_mtime

@@ -5,8 +5,14 @@ from importlib import resources
 
 import pytest
 
-from rcm_docs.intake import places
-from rcm_docs.intake.places import AreaNames, BoundariesError, locate, read_boundaries, read_gazetteer_places
+from rcm_docs.intake.readers import places
+from rcm_docs.intake.readers.places import (
+    AreaNames,
+    BoundariesError,
+    locate,
+    read_boundaries,
+    read_gazetteer_places,
+)
 
 
 def _example_gazetteer() -> dict[str, list[str]]:
@@ -20,8 +26,9 @@ def _example_gazetteer() -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("country", ["COL", "PER", "ECU", "BRA", "CHL"])
 def test_every_admin1_of_the_example_is_placed_on_its_map(country):
-    from rcm_docs.common.plan import load_plan
     from conftest import ROOT
+
+    from rcm_docs.common.plan import load_plan
 
     plan = load_plan(ROOT / "inputs/plan.yaml")
     gazetteer = read_gazetteer_places(ROOT / "inputs/gazetteer.csv", plan.country_codes)
@@ -126,28 +133,29 @@ def test_a_boundaries_file_over_the_size_limit_is_refused_before_parsing(tmp_pat
 
 
 def test_gazetteer_coordinates_are_checked_with_their_line(tmp_path):
-    from rcm_docs.intake.registries import RegistryError
+    from rcm_docs.intake.readers.registries import RegistryError
 
     path = tmp_path / "inputs" / "gazetteer.csv"
     path.parent.mkdir()
-    path.write_text("country,admin1,code,lon,lat\nKEN,Turkana,KE023,,\nKEN,Kakuma,,35.8,3.7\nKEN,Dadaab,,40.3,\n")
+    path.write_text("country,admin1,code,lon,lat\nKEN,Turkana,KE023,,\nKEN,Kakuma,,35.8,3.7\nKEN,Dadaab,,40.3,\n", encoding="utf-8")
     with pytest.raises(RegistryError, match=r"line 4: lon '40.3', lat '' are not a longitude and a latitude"):
         read_gazetteer_places(path, ["KEN"])
-    path.write_text("country,admin1,code,lon,lat\nKEN,Turkana,KE023,,\nKEN,Kakuma,,35.8,3.7\n")
+    path.write_text("country,admin1,code,lon,lat\nKEN,Turkana,KE023,,\nKEN,Kakuma,,35.8,3.7\n", encoding="utf-8")
     assert read_gazetteer_places(path, ["KEN"]) == {"KEN": {"Turkana": {"code": "KE023", "lon": None, "lat": None},
                                                            "Kakuma": {"code": "", "lon": 35.8, "lat": 3.7}}}
 
 
 def test_areas_no_map_can_place_are_listed_in_the_validation_summary_with_file_rows_and_suggestion(tmp_path):
     from conftest import copy_fixture
-    from rcm_docs.build.validate import validate_country, validation_summary
+
+    from rcm_docs.steps.validate import validate_country, validation_summary
 
     ws = copy_fixture(tmp_path / "ws")
     with open(ws / "inputs/submissions/UGA/PRO.csv", "a", encoding="utf-8") as f:
         f.write("UNHCR,Access to asylum,Registration,# of people registered,Adjumanni,1000,100,0\n"
                 "UNHCR,Access to asylum,Reception,# of people received,Nakivale,1000,100,0\n"
                 "UNHCR,Access to asylum,Legal aid,# of people receiving legal aid,Nakivale,1000,100,0\n")
-    (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [}')
+    (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [}', encoding="utf-8")
     data = tmp_path / "data"
     statuses = [validate_country(ws, c, data / f"{c}.rows.csv", data / f"{c}.status.json", tmp_path / "reports" / c)
                 for c in ("KEN", "UGA")]
@@ -156,7 +164,7 @@ def test_areas_no_map_can_place_are_listed_in_the_validation_summary_with_file_r
         {"admin1": "Nakivale", "file": "inputs/submissions/UGA/PRO.csv", "rows": [5, 6], "suggestion": None}]
     validation_summary(ws, [data / "KEN.status.json", data / "UGA.status.json"], tmp_path / "summary.md",
                        tmp_path / "summary.html")
-    summary = (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     section = summary[summary.index("## Areas not on the maps"):]
     assert ("- KEN: the admin1 boundaries cannot be used, so its chapter is not built: inputs/boundaries/KEN.geojson: "
             "line 1, column 44: not valid JSON") in section
@@ -170,11 +178,11 @@ def test_the_geo_reference_and_its_attribution_ship_in_the_package():
 
     from conftest import ROOT
 
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["rcm_docs.common"]
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["rcm_docs.common"]
     files = sorted(p.relative_to(places.GEO.parent).as_posix() for p in places.GEO.iterdir())
     assert files == ["geo/README.md", "geo/admin1_label_points.csv", "geo/corrections.csv", "geo/countries_50m.geojson"]
     assert all(any(fnmatch.fnmatch(f, pattern) for pattern in data) for f in files)
-    assert "public domain" in (places.GEO / "README.md").read_text() and "Natural Earth" in places.NATURAL_EARTH
+    assert "public domain" in (places.GEO / "README.md").read_text(encoding="utf-8") and "Natural Earth" in places.NATURAL_EARTH
 
 
 def test_the_shipped_outlines_are_polygons_in_longitude_and_latitude():

@@ -4,14 +4,18 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import FIXTURE, ROOT, copy_fixture
-from rcm_docs.build.preparedness import check_preparedness
+
 from rcm_docs.common.plan import load_plan
-from rcm_docs.intake.contract import Reason
-from rcm_docs.intake.framework import read_coordination, read_indicators
-from rcm_docs.intake.registries import read_partners
-from rcm_docs.model.preparedness import preparedness_figures, regional_preparedness, risk_level
+from rcm_docs.intake.readers.framework import read_coordination, read_indicators
+from rcm_docs.intake.readers.registries import read_partners
+from rcm_docs.intake.tables.contract import Reason
+from rcm_docs.model.preparedness import (
+    preparedness_figures,
+    regional_preparedness,
+    risk_level,
+)
+from rcm_docs.steps.preparedness import check_preparedness
 
 PREP = ROOT / "tests" / "fixtures" / "prep"
 
@@ -216,8 +220,8 @@ def test_a_preparedness_folder_of_a_country_not_preparing_stops_the_build(tmp_pa
 
     ws = prep_workspace(tmp_path / "ws")
     (ws / "inputs/preparedness/RWA").mkdir()
-    (ws / "inputs/preparedness/RWA/actions.csv").write_text("action\n")
-    (ws / "inputs/preparedness/TZA/notes.txt").write_text("x")
+    (ws / "inputs/preparedness/RWA/actions.csv").write_text("action\n", encoding="utf-8")
+    (ws / "inputs/preparedness/TZA/notes.txt").write_text("x", encoding="utf-8")
     found = stray_preparedness(ws, ["TZA"])
     assert len(found) == 2 and "'RWA' is not a country of the plan's preparedness list (TZA)" in found[0]
     assert "notes.txt: not read" in found[1]
@@ -227,7 +231,7 @@ def test_unknown_preparedness_key_in_plan_is_refused(tmp_path):
     from rcm_docs.common.plan import PlanError
 
     ws = copy_fixture(tmp_path / "ws")
-    with (ws / "inputs/plan.yaml").open("a") as f:
+    with (ws / "inputs/plan.yaml").open("a", encoding="utf-8") as f:
         f.write("preparedness: [TZX]\n")
     with pytest.raises(PlanError, match=r"preparedness\[0\]: 'TZX' is not an ISO 3166-1 alpha-3 country code"):
         load_plan(ws / "inputs/plan.yaml")
@@ -256,14 +260,15 @@ def test_promote_adds_the_country_in_the_plan_s_own_style(tmp_path):
 
 
 def test_promote_refuses_a_rejected_plan_or_existing_inputs_unless_forced(tmp_path):
-    from rcm_docs.commands import UsageError
+    from rcm_docs.cli import main
+    from rcm_docs.common.errors import InputError, UsageError
     from rcm_docs.promote import promote
 
     ws = prep_workspace(tmp_path / "ws")
     with pytest.raises(UsageError, match="KEN: not a country of plan.yaml's preparedness list"):
         promote(str(ws), "KEN")
     (ws / "inputs/submissions/TZA").mkdir()
-    (ws / "inputs/submissions/TZA/PRO.csv").write_text("organisation\n")
+    (ws / "inputs/submissions/TZA/PRO.csv").write_text("organisation\n", encoding="utf-8")
     with pytest.raises(UsageError, match="TZA already has chapter inputs: inputs/submissions/TZA/PRO.csv"):
         promote(str(ws), "TZA")
     out = promote(str(ws), "TZA", force=True)
@@ -278,15 +283,21 @@ def test_promote_refuses_a_rejected_plan_or_existing_inputs_unless_forced(tmp_pa
         ["intersectoral", "refugees", 18000], ["intersectoral", "host_community", 4000]]
     assert load_plan(ws / "inputs/plan.yaml").country_codes == ["KEN", "UGA", "TZA"]
     _write(ws, "actions.csv", "action,kind\nx,y\n")
-    with pytest.raises(UsageError, match="these preparedness files are rejected, so nothing is promoted"):
+    with pytest.raises(InputError, match="these preparedness files are rejected, so nothing is promoted"):
         promote(str(ws), "TZA", force=True)
+    # rejected data is not a usage error: the command line exits 1, as `validate` does for a rejected file
+    assert main(["promote", "TZA", "--workspace", str(ws), "--force"]) == 1
 
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "docs" / "preparedness.md").read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_preparedness_column_and_unit():
-    from rcm_docs.intake.contract import ACTION_COLUMNS, CAPACITY_COLUMNS, CAPACITY_UNITS
+    from rcm_docs.intake.tables.contract import (
+        ACTION_COLUMNS,
+        CAPACITY_COLUMNS,
+        CAPACITY_UNITS,
+    )
 
     for c in ACTION_COLUMNS + CAPACITY_COLUMNS:
         assert f"| `{c.name}` |" in README, c.name

@@ -8,7 +8,6 @@ import shutil
 import docx
 import pymupdf
 import pytest
-
 from conftest import snakemake
 from test_pipeline import table_with_caption
 from test_preparedness import prep_workspace
@@ -50,7 +49,7 @@ def test_risk_matrix_is_vector_in_the_pdf_and_a_picture_in_word(built):
     text = " ".join("".join(p.get_text() for p in pdf).split())
     assert "Risk analysis: scenarios by likelihood and impact" in text and "Very likely" in text and "Critical" in text
     assert all(not p.get_images() for p in pdf)  # drawn as text and shapes, no embedded image
-    alt = (built / "build/charts/contingency-TZA/chart-risk_matrix.alt.txt").read_text()
+    alt = (built / "build/charts/contingency-TZA/chart-risk_matrix.alt.txt").read_text(encoding="utf-8")
     assert "S1 Arrivals from Burundi into Kigoma: likelihood 4, impact 3, risk 12 (high)" in alt
     assert len(docx.Document(str(built / "build/preparedness/contingency/TZA.docx")).inline_shapes) == 2
 
@@ -71,12 +70,12 @@ def test_dashboards_are_one_page_with_readiness_overdue_and_coverage(built):
 
 
 def test_review_page_lists_the_preparedness_documents_and_reports(built):
-    page = (built / "build/index.html").read_text()
+    page = (built / "build/index.html").read_text(encoding="utf-8")
     assert "<h3>Preparedness: contingency plans and dashboards</h3>" in page
     assert '<a href="preparedness/contingency/TZA.docx">' in page and '<a href="preparedness/dashboard/regional.pdf">' in page
     assert "<td>TZA (preparedness)</td>" in page and 'href="reports/preparedness/TZA/actions.csv.html"' in page
     assert "Tanzania: the risk analysis was due for review on 2026-03-15." in page
-    manifest = json.loads((built / "build/manifest.json").read_text())
+    manifest = json.loads((built / "build/manifest.json").read_text(encoding="utf-8"))
     assert "build/preparedness/contingency/TZA.pdf" in manifest["outputs"]
     assert "inputs/preparedness/TZA/capacity.csv" in manifest["inputs"]
 
@@ -90,7 +89,7 @@ def test_diff_redlines_the_preparedness_documents_whose_bytes_changed(built, tmp
             "preparedness/dashboard/regional.docx"} <= set(documents(ws / "build"))
     shutil.copytree(ws / "build", tmp_path / "old")
     actions = ws / "inputs/preparedness/TZA/actions.csv"
-    actions.write_text(actions.read_text().replace("2026-03-15,in progress", "2026-03-15,done"))
+    actions.write_text(actions.read_text(encoding="utf-8").replace("2026-03-15,in progress", "2026-03-15,done"), encoding="utf-8")
     dry = snakemake(ws, "-n").stdout
     assert set(re.findall(r"^(?:local)?rule (\w+):", dry, flags=re.M)) == {
         "validate_preparedness", "figures_preparedness", "figures_preparedness_regional", "render_contingency",
@@ -100,7 +99,7 @@ def test_diff_redlines_the_preparedness_documents_whose_bytes_changed(built, tmp
     assert "preparedness/contingency/TZA.docx:" in out and "preparedness/dashboard/regional.docx:" in out
     assert "rrp/KEN.docx" not in out  # the chapters do not read preparedness files
     assert (tmp_path / "review/preparedness/contingency/TZA.redline.docx").is_file()
-    assert "<h3>Preparedness: contingency plans and dashboards</h3>" in (tmp_path / "review/index.html").read_text()
+    assert "<h3>Preparedness: contingency plans and dashboards</h3>" in (tmp_path / "review/index.html").read_text(encoding="utf-8")
     glance = dict(table_with_caption(ws / "build/preparedness/contingency/TZA.docx", "At a glance"))
     assert glance["Minimum preparedness actions done"] == "3 of 5 (60%)" and glance["Overdue actions"] == "1"
 
@@ -108,12 +107,12 @@ def test_diff_redlines_the_preparedness_documents_whose_bytes_changed(built, tmp
 def test_a_bad_actions_file_blocks_the_contingency_plan_but_not_the_plan(tmp_path):
     ws = prep_workspace(tmp_path / "ws")
     actions = ws / "inputs/preparedness/TZA/actions.csv"
-    actions.write_text(actions.read_text().replace("2026-03-15,in progress", "15/03/2026,in progress"))
+    actions.write_text(actions.read_text(encoding="utf-8").replace("2026-03-15,in progress", "15/03/2026,in progress"), encoding="utf-8")
     result = snakemake(ws, "--keep-going")
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert "inputs/preparedness/TZA/actions.csv: 1 error(s); see build/reports/preparedness/TZA/actions.csv.md" in out
-    report = (ws / "build/reports/preparedness/TZA/actions.csv.md").read_text()
+    report = (ws / "build/reports/preparedness/TZA/actions.csv.md").read_text(encoding="utf-8")
     assert "| 3 | line 3, column 5 | `deadline` | `15/03/2026` | '15/03/2026' is not a date |" in report
     for doc in ("contingency/TZA", "dashboard/TZA", "dashboard/regional"):
         assert not (ws / f"build/preparedness/{doc}.docx").exists(), doc
@@ -132,7 +131,7 @@ def test_promoted_contingency_plan_builds_as_a_chapter_with_the_same_requirement
     assert contingency["Financial requirements"] == "USD 630,000"
     sectors = table_with_caption(ws / "build/rrp/TZA.docx", "People targeted and requirements by sector")
     assert sectors[-1] == ["All sectors", "3", "12,500", "630,000", "100.0%"]
-    fig = json.loads((ws / "build/figures/TZA.json").read_text())
+    fig = json.loads((ws / "build/figures/TZA.json").read_text(encoding="utf-8"))
     assert (fig["population_planned"], fig["needs"]["pin"]) == (20_000, 22_000)
-    regional = json.loads((ws / "build/figures/regional.json").read_text())
+    regional = json.loads((ws / "build/figures/regional.json").read_text(encoding="utf-8"))
     assert regional["requirements"] == 2_405_000  # 1,295,000 + 480,000 + 630,000

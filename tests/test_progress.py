@@ -3,9 +3,13 @@ import json
 import pandas as pd
 import pytest
 
-from rcm_docs.intake.contract import Reason
+from rcm_docs.intake.readers.progress import (
+    ProgressReason,
+    read_key_figures,
+    validate_progress,
+)
+from rcm_docs.intake.tables.contract import Reason
 from rcm_docs.model.figures import country_figures
-from rcm_docs.intake.progress import ProgressReason, read_key_figures, validate_progress
 from rcm_docs.model.progress import consolidate_reached, progress_figures
 
 GROUPS = ["refugees", "host_community"]

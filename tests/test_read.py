@@ -1,14 +1,14 @@
 import openpyxl
 import pytest
 
-from rcm_docs.intake.read import ReadError, read_csv, read_submission
+from rcm_docs.intake.tables.read import ReadError, read_csv, read_submission
 
 KNOWN = {"organisation", "activity", "budget_usd", "admin1"}
 
 
 def test_csv_rows_keep_the_line_number_the_submitter_sees_even_after_a_multiline_cell(tmp_path):
     p = tmp_path / "PRO.csv"
-    p.write_text('organisation,activity,budget_usd\nUNHCR,"Legal aid\nand counselling",100\n\nNRC,Shelter,200\n')
+    p.write_text('organisation,activity,budget_usd\nUNHCR,"Legal aid\nand counselling",100\n\nNRC,Shelter,200\n', encoding="utf-8")
     t = read_submission(p, KNOWN)
     assert t.row_numbers == [2, 5]
     assert t.rows[1] == ["NRC", "Shelter", "200"]
@@ -69,6 +69,6 @@ def test_unsupported_extension_names_the_fix(tmp_path):
 def test_csv_row_numbers_are_the_lines_a_sector_lead_sees(tmp_path, text, rows, lines):
     """Fast path (one record per line) and slow path (a quoted cell with a line break) agree with an editor."""
     path = tmp_path / "s.csv"
-    path.write_text(text, newline="")
+    path.write_text(text, newline="", encoding="utf-8")
     table = read_csv(path, {"a", "b"})
     assert (table.rows, table.row_numbers) == (rows, lines)

@@ -7,8 +7,8 @@ import pypandoc
 import pytest
 from lxml import etree
 
+from rcm_docs.documents.word.finish import markdown_to_docx
 from rcm_docs.review.redline import redline
-from rcm_docs.documents.word import markdown_to_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REFERENCE = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"

@@ -1,10 +1,10 @@
 import pytest
 
 from rcm_docs.common import fmt
-from rcm_docs.intake.narratives import _narrative
-from rcm_docs.documents.pandoc import PANDOC_FROM
 from rcm_docs.documents.render import table_head
-from rcm_docs.intake.narratives import demote_headings
+from rcm_docs.documents.typeset.pandoc import PANDOC_FROM
+from rcm_docs.intake.readers.markdown import demote_headings
+from rcm_docs.intake.readers.narratives import _narrative
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -49,7 +49,7 @@ def test_raw_blocks_in_narratives_are_text_not_markup():
 
 def test_narrative_yaml_block_cannot_replace_the_title(tmp_path):
     (tmp_path / "inputs/narratives/KEN").mkdir(parents=True)
-    (tmp_path / "inputs/narratives/KEN/PRO.md").write_text("Intro\n\n---\ntitle: Hacked\n---\n\n# Needs\n")
+    (tmp_path / "inputs/narratives/KEN/PRO.md").write_text("Intro\n\n---\ntitle: Hacked\n---\n\n# Needs\n", encoding="utf-8")
     text = _narrative(tmp_path, "KEN", "PRO", 2)
     assert "---" not in text and "### Needs" in text
 
@@ -73,9 +73,9 @@ def test_table_head_widths_are_relative_and_wider_than_pandoc_columns():
 ])
 def test_bold_glued_to_punctuation_compiles_to_pdf_as_written(tmp_path, narrative, visible):
     import pymupdf
-
     from conftest import ROOT
-    from rcm_docs.documents.pdf import markdown_to_pdf
+
+    from rcm_docs.documents.typeset.pdf import markdown_to_pdf
 
     out = tmp_path / "n.pdf"
     markdown_to_pdf(narrative + "\n", out, ROOT / "templates/rrp.typ",
@@ -89,12 +89,12 @@ def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
 
     import docx
 
-    from rcm_docs.documents.pandoc import _pandoc
+    from rcm_docs.documents.typeset.pandoc import run_pandoc
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG not for the donors")
     out = tmp_path / "out.docx"
-    _pandoc(f"Intro\n\n![the office plan]({secret})\n", "docx", out=str(out), reference_doc=None)
+    run_pandoc(f"Intro\n\n![the office plan]({secret})\n", "docx", out=str(out), reference_doc=None)
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
     d = docx.Document(str(out))
@@ -103,13 +103,13 @@ def test_a_narrative_image_never_pulls_a_local_file_into_the_docx(tmp_path):
 
 
 def test_pandoc_errors_are_reported_and_a_dead_pandoc_is_restarted(tmp_path):
-    from rcm_docs.documents import pandoc as render
+    from rcm_docs.documents.typeset import pandoc as render
 
     with pytest.raises(render.RenderError, match="pandoc \\(docx\\).*nowhere"):
-        render._pandoc("x", "docx", out=str(tmp_path / "nowhere" / "x.docx"))
+        render.run_pandoc("x", "docx", out=str(tmp_path / "nowhere" / "x.docx"))
     render._server.proc.kill()
     render._server.proc.wait()
-    assert "#strong[still here]" in render._pandoc("**still here**", "typst")
+    assert "#strong[still here]" in render.run_pandoc("**still here**", "typst")
 
 
 def test_pandoc_reads_a_document_once_for_both_formats_and_never_serves_another(tmp_path):
@@ -117,20 +117,20 @@ def test_pandoc_reads_a_document_once_for_both_formats_and_never_serves_another(
     # document); a different text, or the same text through another reader, is read anew.
     import docx
 
-    from rcm_docs.documents.pandoc import _pandoc, _server
+    from rcm_docs.documents.typeset.pandoc import _server, run_pandoc
 
     def words(path):
         return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
 
     first, second = "# Needs\n\n**125,000** people ~~in need~~\n", "# Needs\n\n**130,000** people in need\n"
-    _pandoc(first, "docx", out=str(tmp_path / "a.docx"), reference_doc=None)
+    run_pandoc(first, "docx", out=str(tmp_path / "a.docx"), reference_doc=None)
     assert "125,000" in words(tmp_path / "a.docx")
-    assert "#strong[125,000]" in _pandoc(first, "typst")
-    again = _pandoc(second, "typst")
+    assert "#strong[125,000]" in run_pandoc(first, "typst")
+    again = run_pandoc(second, "typst")
     assert "#strong[130,000]" in again and "125,000" not in again
-    _pandoc(second, "docx", out=str(tmp_path / "b.docx"), reference_doc=None)
+    run_pandoc(second, "docx", out=str(tmp_path / "b.docx"), reference_doc=None)
     assert "130,000" in words(tmp_path / "b.docx") and "125,000" not in words(tmp_path / "b.docx")
-    assert "#strike[in need]" in _pandoc(first, "typst")
+    assert "#strike[in need]" in run_pandoc(first, "typst")
     plain = _server.ask({"md": first, "from": "commonmark", "to": "typst"})["text"]
     assert "#strike" not in plain and "~~in need~~" in plain.replace("\\", "")
 
@@ -139,7 +139,7 @@ def test_docx_finishing_finds_each_style_once_and_a_style_added_later_too(tmp_pa
     import docx
     from docx.enum.style import WD_STYLE_TYPE
 
-    from rcm_docs.documents.word import _styles_found_once
+    from rcm_docs.documents.word.finish import _styles_found_once
 
     doc = docx.Document()
     styled = doc.add_paragraph("Protection", style="Heading 1")
@@ -160,12 +160,12 @@ def test_a_template_edited_between_builds_renders_its_new_text(tmp_path):
     # Compiled templates are kept between builds (Jinja's bytecode cache): never in place of a newer source.
     from rcm_docs.documents import render
 
-    (tmp_path / "keypoints.md.j2").write_text("Requirements: {{ total | money }}\n")
+    (tmp_path / "keypoints.md.j2").write_text("Requirements: {{ total | money }}\n", encoding="utf-8")
     render._environment.cache_clear()  # a new build's process
     assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
         "Requirements: USD 1,500,000\n"
     assert render._environment(tuple([str(tmp_path)])).bytecode_cache is not None
-    (tmp_path / "keypoints.md.j2").write_text("Financial requirements: {{ total | money }}\n")
+    (tmp_path / "keypoints.md.j2").write_text("Financial requirements: {{ total | money }}\n", encoding="utf-8")
     render._environment.cache_clear()
     assert render.render_markdown(render.environment([tmp_path]), "keypoints.md.j2", {"total": 1500000}) == \
         "Financial requirements: USD 1,500,000\n"
@@ -181,7 +181,7 @@ def test_a_documents_pdf_and_docx_made_side_by_side_both_finish_and_the_first_er
     def pdf(fail=False):
         with timed("typst compile"):
             time.sleep(0.2)
-            made.write_text("pdf")
+            made.write_text("pdf", encoding="utf-8")
         if fail:
             raise RuntimeError("typst refused the PDF")
 
@@ -193,7 +193,7 @@ def test_a_documents_pdf_and_docx_made_side_by_side_both_finish_and_the_first_er
 
     with stage_times() as times:
         side_by_side(pdf, docx)
-    assert made.read_text() == "pdf" and set(times) == {"typst compile", "pandoc docx"} and times["typst compile"] >= 0.2
+    assert made.read_text(encoding="utf-8") == "pdf" and set(times) == {"typst compile", "pandoc docx"} and times["typst compile"] >= 0.2
     made.unlink()
     with pytest.raises(ValueError, match="pandoc refused"):
         side_by_side(lambda: pdf(fail=True), lambda: docx(fail=True))

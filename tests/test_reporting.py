@@ -6,11 +6,11 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import FIXTURE, snakemake
+
 from rcm_docs.common.plan import load_plan, parse_plan
-from rcm_docs.intake.messages import FIGURES, parse
-from rcm_docs.intake.narratives import NarrativeError
+from rcm_docs.intake.readers.messages import FIGURES, parse
+from rcm_docs.intake.readers.narratives import NarrativeError
 from rcm_docs.model.funding import funding_figures
 from rcm_docs.model.progress import cumulative_rows, monthly_reached, progress_figures
 
@@ -148,11 +148,11 @@ def reporting(tmp_path_factory):
 
 
 def test_sitrep_shows_the_month_and_reach_since_the_start_and_says_which(reporting):
-    fig = json.loads((reporting / "build/figures/sitreps/2026-03/KEN.json").read_text())
+    fig = json.loads((reporting / "build/figures/sitreps/2026-03/KEN.json").read_text(encoding="utf-8"))
     p = fig["progress"]
     assert p["cumulative"]["months"] == ["2026-02", "2026-03"]
     assert p["cumulative"]["reached"] > p["reached"] > 0
-    md = (reporting / "build/sitreps/2026-03/KEN.md").read_text()
+    md = (reporting / "build/sitreps/2026-03/KEN.md").read_text(encoding="utf-8")
     assert f"| People reached in March 2026 | {p['reached']:,} |" in md
     assert f"| People reached since January 2026 | {p['cumulative']['reached']:,} |" in md
     assert "February 2026, March 2026" in md and "the figure is a floor" in md  # January sent no report
@@ -161,17 +161,17 @@ def test_sitrep_shows_the_month_and_reach_since_the_start_and_says_which(reporti
 
 
 def test_key_points_carry_the_drafters_messages_with_computed_figures(reporting):
-    md = (reporting / "build/keypoints/KEN.md").read_text()
-    fund = json.loads((reporting / "build/figures/funding/KEN.json").read_text())
-    fig = json.loads((reporting / "build/figures/KEN.json").read_text())
+    md = (reporting / "build/keypoints/KEN.md").read_text(encoding="utf-8")
+    fund = json.loads((reporting / "build/figures/funding/KEN.json").read_text(encoding="utf-8"))
+    fig = json.loads((reporting / "build/figures/KEN.json").read_text(encoding="utf-8"))
     assert f"1. Partners in Kenya appeal for USD {fig['requirements'] / 1e6:.1f} million and have received " \
            f"{round(fund['percent'] * 100)}% of it." in md
     assert f"2. The plan targets {fig['targeted']:,} people." in md
 
 
 def test_funding_update_adds_up_and_names_donors_largest_first(reporting):
-    md = (reporting / "build/funding/regional.md").read_text()
-    fund = json.loads((reporting / "build/figures/funding/regional.json").read_text())
+    md = (reporting / "build/funding/regional.md").read_text(encoding="utf-8")
+    fund = json.loads((reporting / "build/figures/funding/regional.json").read_text(encoding="utf-8"))
     section = md.split("# Contributions by donor")[1]
     donors = [[c.strip() for c in l.strip("|").split("|")] for l in section.splitlines()
               if l.startswith("| ") and "Total" not in l and "Donor" not in l]
@@ -195,7 +195,7 @@ def test_no_pack_for_a_reader_who_does_not_exist_and_the_index_links_only_what_w
     plan = load_plan(reporting / "inputs/plan.yaml")
     assert not (build / "packs/hc_hct").exists()  # the fixture plan says no HCT anywhere
     assert sorted(p.stem for p in (build / "packs/rc_unct").glob("*.docx")) == sorted(plan.pack_documents("rc_unct"))
-    page = (build / "index.html").read_text()
+    page = (build / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r"href=[\"']([^\"']+\.(?:docx|pdf|xlsx))[\"']", page))
     written = {str(p.relative_to(build)) for ext in ("docx", "pdf", "xlsx") for p in build.rglob(f"*.{ext}")
                if not any(part.startswith(".") for part in p.relative_to(build).parts) and "reports" not in p.parts
@@ -205,14 +205,14 @@ def test_no_pack_for_a_reader_who_does_not_exist_and_the_index_links_only_what_w
 
 def test_no_sentence_reads_generated(reporting):
     for md in (reporting / "build").rglob("*.md"):
-        text = md.read_text()
+        text = md.read_text(encoding="utf-8")
         assert "information for the" not in text, md
         assert not re.search(r"\b1 (sector submissions|partners|donors|countries)\b", text), md
         assert not re.search(r"\b0(\.0)?% of the requirements \(USD 0\)", text), md
 
 
 def test_an_issued_sitrep_keeps_its_bytes_after_a_later_budget_change(tmp_path):
-    from rcm_docs.build.issued import issue
+    from rcm_docs.steps.issued import issue
 
     ws = tmp_path / "ws"
     shutil.copytree(FIXTURE, ws)
@@ -221,9 +221,9 @@ def test_an_issued_sitrep_keeps_its_bytes_after_a_later_budget_change(tmp_path):
     before = {p: (ws / "build/sitreps/2026-03" / p).read_bytes() for p in ("KEN.docx", "KEN.pdf", "regional.docx")}
     chapter = (ws / "build/rrp/KEN.docx").read_bytes()
     sub = ws / "inputs/submissions/KEN/PRO.csv"
-    text = sub.read_text()
-    sub.write_text(text.replace("500000", "650000", 1))
-    assert text != sub.read_text()
+    text = sub.read_text(encoding="utf-8")
+    sub.write_text(text.replace("500000", "650000", 1), encoding="utf-8")
+    assert text != sub.read_text(encoding="utf-8")
     stray = ws / "build/packs/hc_hct/KEN.docx"  # left by a plan that once had an HCT in Kenya
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"old briefing")
@@ -240,7 +240,7 @@ def test_an_issued_sitrep_keeps_its_bytes_after_a_later_budget_change(tmp_path):
     assert (ws / "build/sitreps/2026-03/KEN.docx").read_bytes() != before["KEN.docx"]  # re-rendered, for review
     assert "Re-issued" in issue(ws, "2026-03", today=__import__("datetime").date(2026, 4, 10))
     assert snakemake(ws).returncode == 0
-    page = (ws / "build/index.html").read_text()
+    page = (ws / "build/index.html").read_text(encoding="utf-8")
     assert "re-opened" in page and "Corrected Protection budget" in page and "re-issued" in page
 
 
@@ -249,13 +249,13 @@ def test_requirements_funding_and_progress_each_carry_their_own_date(reporting):
     from rcm_docs.common.fmt import date
 
     plan = load_plan(reporting / "inputs/plan.yaml")
-    fund = json.loads((reporting / "build/figures/funding/KEN.json").read_text())
+    fund = json.loads((reporting / "build/figures/funding/KEN.json").read_text(encoding="utf-8"))
     assert fund["as_of"] and fund["as_of"] != str(plan.as_of)  # the fixture records funding earlier than the plan
     want = (f"sector submissions (people targeted, requirements), as of {date(plan.as_of)}",
             f"contributions recorded as committed or paid (funding), as of {date(fund['as_of'])}")
     for doc in ("keypoints/KEN.md", "packs/donors/KEN.md"):
-        md = " ".join((reporting / "build" / doc).read_text().split())
+        md = " ".join((reporting / "build" / doc).read_text(encoding="utf-8").split())
         assert all(w in md for w in want), doc
         assert f"Plan figures as of {date(plan.as_of)}; funding recorded up to {date(fund['as_of'])}." in md, doc
-    pack = " ".join((reporting / "build/packs/donors/KEN.md").read_text().split())
+    pack = " ".join((reporting / "build/packs/donors/KEN.md").read_text(encoding="utf-8").split())
     assert "partners' monthly progress reports (people reached), to 31 March 2026" in pack

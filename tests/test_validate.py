@@ -1,7 +1,7 @@
 import pytest
 
-from rcm_docs.intake.contract import Reason
-from rcm_docs.intake.validate import validate_file
+from rcm_docs.intake.tables.contract import Reason
+from rcm_docs.intake.tables.validate import validate_file
 
 HEAD = "organisation,objective,activity,indicator,admin1,budget_usd,target_refugees,target_host_community"
 GOOD = "UNICEF,Access,Enrolment,# enrolled,Turkana,1000,10,5"
@@ -109,7 +109,7 @@ def test_country_or_sector_column_must_match_the_path(tmp_path, plan, registry, 
 
 def test_empty_file_is_reported_not_raised(tmp_path, plan, registry):
     p = tmp_path / "PRO.csv"
-    p.write_text("")
+    p.write_text("", encoding="utf-8")
     r = validate_file(p, plan, registry, "KEN", "PRO")
     assert r.verdict == "rejected" and r.problems[0].reason is Reason.EMPTY_FILE
 
@@ -124,7 +124,7 @@ def test_values_right_of_the_last_header_are_an_error_not_dropped(tmp_path, plan
 def test_admin1_is_checked_against_the_gazetteer_with_a_suggestion(tmp_path, plan, registry):
     gaz = {"turkana": "Turkana", "garissa": "Garissa"}
     p = tmp_path / "PRO.csv"
-    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "Turkanna") + "\n" + GOOD.replace("Turkana", "national") + "\n")
+    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "Turkanna") + "\n" + GOOD.replace("Turkana", "national") + "\n", encoding="utf-8")
     r = validate_file(p, plan, registry, "KEN", "PRO", admin1=gaz)
     prob = only(r)
     assert (prob.reason, prob.row, prob.value) == (Reason.UNKNOWN_ADMIN1, 2, "Turkanna")
@@ -133,7 +133,7 @@ def test_admin1_is_checked_against_the_gazetteer_with_a_suggestion(tmp_path, pla
 
 def test_admin1_spelling_is_taken_from_the_gazetteer(tmp_path, plan, registry):
     p = tmp_path / "PRO.csv"
-    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "  TURKANA ") + "\n")
+    p.write_text(HEAD + "\n" + GOOD.replace("Turkana", "  TURKANA ") + "\n", encoding="utf-8")
     r = validate_file(p, plan, registry, "KEN", "PRO", admin1={"turkana": "Turkana"})
     assert r.rows["admin1"].tolist() == ["Turkana"]
 
@@ -168,7 +168,7 @@ def test_date_in_a_number_column_is_not_a_number(tmp_path, plan, registry):
 
 
 def test_same_activity_in_two_sectors_is_flagged(tmp_path, plan, registry):
-    from rcm_docs.intake.validate import cross_sector_duplicates
+    from rcm_docs.intake.tables.validate import cross_sector_duplicates
 
     a = run(tmp_path, plan, registry, GOOD, name="PRO.csv")
     b = run(tmp_path, plan, registry, GOOD, name="EDU.csv", sector="EDU")
@@ -183,8 +183,8 @@ def test_repeats_across_three_sector_files_each_name_the_first_file_and_row():
 
     import pandas as pd
 
-    from rcm_docs.intake.checks import Result
-    from rcm_docs.intake.validate import cross_sector_duplicates
+    from rcm_docs.intake.tables.checks import Result
+    from rcm_docs.intake.tables.validate import cross_sector_duplicates
 
     def result(name, rows):
         return Result(name, "KEN", name[:3], pd.DataFrame(
@@ -233,7 +233,7 @@ def test_oversize_file_is_refused_unread_with_the_limit_named(tmp_path, registry
         "population_groups": [{"code": "refugees", "name": "Refugees"}, {"code": "host_community", "name": "Host"}],
         "max_file_mb": 0.0001})
     p = tmp_path / "PRO.csv"
-    p.write_text(HEAD + "\n" + "\n".join([GOOD] * 20) + "\n")
+    p.write_text(HEAD + "\n" + "\n".join([GOOD] * 20) + "\n", encoding="utf-8")
     r = validate_file(p, plan, registry, "KEN", "PRO")
     prob = only(r)
     assert prob.reason is Reason.REFUSED and prob.is_structure and "over the 104 bytes limit" in prob.message
@@ -243,7 +243,7 @@ def test_stripping_and_casefolding_keep_blanks_in_every_kind_of_column():
     import numpy as np
     import pandas as pd
 
-    from rcm_docs.intake.checks import _str_map
+    from rcm_docs.intake.tables.checks import _str_map
 
     for values, blank in ((["A ", pd.NA, " B"], pd.NA), (["A ", np.nan, " B"], np.nan)):
         for dtype in ("string", object):

@@ -7,8 +7,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from rcm_docs.documents import docx_fonts
-from rcm_docs.documents.word import markdown_to_docx
+from rcm_docs.documents.word import fonts as docx_fonts
+from rcm_docs.documents.word.finish import markdown_to_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DOCX = ROOT / "templates" / "reference.docx"

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from rcm_docs.build import workers
+from rcm_docs.steps import workers
 
 
 def crash_once(marker: str) -> None:
     if not Path(marker).exists():
-        Path(marker).write_text("crashed")
+        Path(marker).write_text("crashed", encoding="utf-8")
         os._exit(3)  # what an out-of-memory kill looks like to the pool
 
 
@@ -38,7 +38,7 @@ def in_build_thread(fn, *args):
 
 def test_a_worker_that_dies_is_replaced_and_its_step_retried_once(pool, tmp_path):
     in_build_thread(crash_once, str(tmp_path / "marker"))  # crashed, retried in a fresh pool, succeeded
-    assert (tmp_path / "marker").read_text() == "crashed"
+    assert (tmp_path / "marker").read_text(encoding="utf-8") == "crashed"
     in_build_thread(fine)
 
 
@@ -52,7 +52,7 @@ def test_steps_logged_from_a_worker_keep_their_error_message(pool, tmp_path):
     log = tmp_path / "step.log"
     with pytest.raises(ValueError, match="not a date"):
         in_build_thread(workers.logged, log, _raise_value_error)
-    assert "not a date" in log.read_text()
+    assert "not a date" in log.read_text(encoding="utf-8")
 
 
 def _raise_value_error():
@@ -65,7 +65,7 @@ def _processes_with(tag: str) -> list[str]:
     for d in Path("/proc").iterdir():
         try:
             if d.name.isdigit() and tag.encode() in (d / "environ").read_bytes():
-                if (d / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                if (d / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] != "Z":
                     found.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:100])
         except OSError:
             continue
@@ -86,7 +86,7 @@ def test_a_build_with_nothing_to_do_stops_the_fork_server_it_started_while_readi
              "build/data/KEN.status.json"]
     assert subprocess.run(snake, capture_output=True, timeout=300).returncode == 0
     # Made already: Snakemake reads the Snakefile (and starts the fork server), then has nothing to do.
-    done = subprocess.run(snake, capture_output=True, text=True, env={**os.environ, tag: "1"}, timeout=120)
+    done = subprocess.run(snake, capture_output=True, text=True, env={**os.environ, tag: "1"}, timeout=120, encoding="utf-8")
     assert done.returncode == 0 and "Nothing to be done" in done.stdout + done.stderr, done.stderr[-2000:]
     end = time.monotonic() + 1  # killed at exit, not left to finish its imports
     while (left := _processes_with(tag)) and time.monotonic() < end:
@@ -103,7 +103,7 @@ def test_a_dry_run_starts_no_fork_server(argv, dry):
 
 SCHEDULER_HOLDS_ITS_LOCK = """
 import os, signal, threading, time
-from rcm_docs.build import workers
+from rcm_docs.steps import workers
 lock, handled = threading.Lock(), threading.Event()
 def snakemakes_handler(signum, frame):  # as JobScheduler.exit_gracefully
     with lock:
@@ -127,7 +127,7 @@ def test_sigterm_arriving_while_the_scheduler_holds_its_lock_does_not_deadlock_t
 
     try:
         done = subprocess.run([sys.executable, "-c", SCHEDULER_HOLDS_ITS_LOCK], capture_output=True, text=True,
-                              timeout=60)
+                              timeout=60, encoding="utf-8")
     except subprocess.TimeoutExpired:
         pytest.fail("the process waited on itself: SIGTERM's handler took a lock its own thread held")
     assert done.stdout.strip() == "stopped cleanly", done.stderr[-2000:]

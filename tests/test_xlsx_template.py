@@ -4,10 +4,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rcm_docs.intake.contract import columns_for
-from rcm_docs.intake.checks import Registry
-from rcm_docs.intake.validate import validate_file
-from rcm_docs.intake.xlsx_template import write_template
+from rcm_docs.intake.tables.checks import Registry
+from rcm_docs.intake.tables.contract import columns_for
+from rcm_docs.intake.tables.validate import validate_file
+from rcm_docs.intake.tables.xlsx_template import write_template
 
 EVIL = '=HYPERLINK("x")'
 

@@ -12,6 +12,8 @@ import jsonschema
 import pycountry
 import yaml
 
+from .errors import InputError
+
 # Organisation types national by nature (Grand Bargain). Faith-based, Red Cross/Red Crescent and academic
 # partners are national or international case by case: partners.csv says so in its scope column.
 DEFAULT_LOCAL_ACTOR_TYPES = (
@@ -38,7 +40,7 @@ DEFAULT_AUDIENCES = {
 }
 
 
-class PlanError(Exception):
+class PlanError(InputError):
     """plan.yaml is missing, unreadable or breaks the schema."""
 
 
@@ -162,7 +164,7 @@ class Plan:
 
 
 def _schema() -> dict:
-    return json.loads(resources.files("rcm_docs.common").joinpath("schemas/plan.schema.json").read_text())
+    return json.loads(resources.files("rcm_docs.common").joinpath("schemas/plan.schema.json").read_text(encoding="utf-8"))
 
 
 def _where(error: jsonschema.ValidationError) -> str:
@@ -373,8 +375,25 @@ def safe_yaml_load(text: str, max_bytes: int = 256 * 1024, max_aliases: int = 10
         raise PlanError(f"{name} uses over {max_aliases} aliases (&anchor/*alias); write the values out") from None
     except RecursionError:
         raise PlanError(f"{name}: values nested too deeply to read; a plan needs a few levels") from None
+    except yaml.YAMLError as e:
+        # PyYAML >= 6.0.3 bounds nesting itself, with its own scanner error
+        if "nesting depth" in str(e):
+            raise PlanError(f"{name}: values nested too deeply to read; a plan needs a few levels") from None
+        raise
     finally:
         loader.dispose()
+
+
+def yaml_problem(e: Exception) -> str:
+    """A YAML error on one line, at the line and column an editor shows: 'line 2, column 1: did not find
+    expected ',' or ']' (in a [...] list opened at line 1)'."""
+    mark, problem = getattr(e, "problem_mark", None), getattr(e, "problem", None)
+    if mark is None or not problem:
+        return " ".join(str(e).split())
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
+    opened = f" ({context} at line {cmark.line + 1})" if context and cmark is not None else ""
+    return f"{where}: {problem}{opened}"
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -386,7 +405,7 @@ def load_plan(path: str | Path) -> Plan:
     try:
         data = safe_yaml_load(text, name=str(path))
     except yaml.YAMLError as e:
-        raise PlanError(f"{path}: not valid YAML: {e}") from None
+        raise PlanError(f"{path}: not valid YAML: {yaml_problem(e)}") from None
     return parse_plan(data)
 
 

@@ -67,7 +67,6 @@ def write_xlsx(path: Path, rows: list[dict], title: str, hxl: bool) -> None:
 
 def plan_yaml(path: Path, codes: list[str], sectors: list[tuple[str, str]], preparing: list[str] = ()) -> None:
     from ..common.plan import country_name
-    from .preparedness import COORDINATION as PREPARING_COORDINATION
 
     sector_codes = [s for s, _ in sectors]
     names = {c: country_name(c) for c in [*codes, *preparing]}
@@ -88,7 +87,7 @@ def plan_yaml(path: Path, codes: list[str], sectors: list[tuple[str, str]], prep
         "objectives": [{"code": c, "text": t} for c, t in STRATEGIC],
         "coordination": {"regional": places.REGIONAL}
         | {c: places.coordination(c, names[c], sector_codes) for c in codes}
-        | {c: dict(PREPARING_COORDINATION) for c in only_preparing},
+        | {c: dict(places.PREPARING_COORDINATION) for c in only_preparing},
         "contacts": places.contacts(codes + only_preparing, names),
     }
     header = ("# Plan settings: vocabularies, objectives, coordination. Checked against\n"

@@ -77,6 +77,11 @@ SUBREGION = {"ARG": "Southern Cone", "BOL": "Southern Cone", "PRY": "Southern Co
              "MEX": "Central America and Mexico", "PAN": "Central America and Mexico", "CRI": "Central America and Mexico",
              "DOM": "Caribbean", "GUY": "Caribbean", "TTO": "Caribbean", "ABW": "Caribbean", "CUW": "Caribbean"}
 
+# The coordination of a country preparing for an influx, not yet in the response (Panama in the example).
+PREPARING_COORDINATION = {"forum": "Working Group for Refugees and Migrants (GTRM Panama)", "co_chairs": ["UNHCR", "IOM"],
+                          "government": "National Migration Service and Ministry of Social Development", "rc_unct": True,
+                          "hct": False, "hubs": ["Panama City", "David", "Colón"]}
+
 COORDINATION = {
     "COL": {"forum": "Interagency Group on Mixed Migration Flows (GIFMM)",
             "government": "Migración Colombia and the Ministry of Foreign Affairs", "hct": True,

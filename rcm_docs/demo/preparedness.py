@@ -26,10 +26,6 @@ NATIONAL = [
 ]
 INTERNATIONAL = ("UNHCR", "IOM", "UNICEF", "WFP", "PAHO/WHO", "UNFPA", "HIAS", "NRC", "Save the Children", "World Vision")
 
-COORDINATION = {"forum": "Working Group for Refugees and Migrants (GTRM Panama)", "co_chairs": ["UNHCR", "IOM"],
-                "government": "National Migration Service and Ministry of Social Development", "rc_unct": True,
-                "hct": False, "hubs": ["Panama City", "David", "Colón"]}
-
 # Contingency submissions: (sector, organisation, objective, indicator, activity, admin1,
 #   people in destination, in transit, host community (or an output for an indicator counting something else),
 #   budget in USD, share in cash and vouchers).

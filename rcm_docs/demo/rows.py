@@ -12,8 +12,19 @@ import random
 
 from . import places
 from .activities import ACTIVITIES, FOCUS, SPECIALISTS
-from .framework import (BY_SECTOR, COST_PER_PERSON, GROUP_CODES, LEAD_BY_COUNTRY, LEADS, NEED_SHARE, NGO_CO_LEADS,
-                        OBJECTIVES, SEX_AGE, SEX_AGE_DEFAULT, Indicator)
+from .framework import (
+    BY_SECTOR,
+    COST_PER_PERSON,
+    GROUP_CODES,
+    LEAD_BY_COUNTRY,
+    LEADS,
+    NEED_SHARE,
+    NGO_CO_LEADS,
+    OBJECTIVES,
+    SEX_AGE,
+    SEX_AGE_DEFAULT,
+    Indicator,
+)
 from .partners import Partner
 
 NEED_FACTOR = {"COL": 1.0, "PER": 1.0, "ECU": 1.05, "BRA": .9, "CHL": .85}

@@ -9,11 +9,12 @@ from ..common.fmt import date
 from ..common.plan import Plan
 from ..common.workspace import find_template
 from .annex import pack_annex
-from .charts import document_charts
 from .messages import key_messages
-from .pdf import markdown_to_pdf
+from .pictures.charts import charts_for, funding_charts, map_for, sitrep_charts
+from .pictures.prepcharts import preparedness_charts
 from .render import environment, render_markdown, side_by_side, timed
-from .word import markdown_to_docx
+from .typeset.pdf import markdown_to_pdf
+from .word.finish import markdown_to_docx
 
 # On the cover and in every page's header of a document built with rejected files (allow_incomplete).
 DRAFT_LABEL = "DRAFT / INCOMPLETE"
@@ -40,7 +41,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
             narratives: dict, highlights: dict, dirs: list[Path], out_md, out_docx, out_pdf, annex_xlsx=None,
             located=None, after_docx=None) -> None:
     """kind: rrp, keypoints, sitrep or pack; doc: an ISO3 code or 'regional'. Charts go to build/charts/.
-    located: where a chapter's areas are on its map (intake.places.locate(); by default by name alone).
+    located: where a chapter's areas are on its map (intake.readers.places.locate(); by default by name alone).
     after_docx(): what to do with the DOCX once made (its redline), while the PDF is still typeset."""
     regional = doc == "regional"
     name = "Regional" if regional else plan.country_name(doc)
@@ -103,3 +104,25 @@ def rejected_sectors(plan: Plan, incomplete: list[str]) -> dict[str, list[str]]:
                 and path.stem in codes:
             out.setdefault(path.stem, []).append(plan.country_name(path.parts[-2]))
     return out
+
+
+def document_charts(plan, fig: dict, folder: Path, kind: str, sitrep: dict | None, chart_library: str,
+                    funding: dict | None = None, located=None) -> dict:
+    """The document's charts (a Typst call and its PNG) with their alt text beside them, in its own folder; a
+    chapter's map among them (located: where its areas are, intake.readers.places.locate())."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind in ("contingency", "preparedness"):
+        made = preparedness_charts(plan, fig, folder, kind, chart_library)
+    elif kind == "sitrep":
+        made = sitrep_charts(sitrep, plan.currency, folder, "chart", chart_library)
+    elif kind == "funding":
+        made = funding_charts(funding, plan.currency, folder, "chart", chart_library)
+    else:
+        made = charts_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", chart_library)
+    drawn = map_for(fig, plan.as_of.isoformat(), plan.currency, folder, "chart", located, chart_library) \
+        if kind == "rrp" else None
+    if drawn:
+        made["map"] = drawn
+    for chart in made.values():
+        atomic_write_text(Path(chart["png"]).with_suffix(".alt.txt"), chart["alt"] + "\n")
+    return made

@@ -1,9 +1,9 @@
-"""The figures a drafter's key messages name (intake/messages.FIGURES), formatted for running text from the
+"""The figures a drafter's key messages name (intake/readers/messages.FIGURES), formatted for running text from the
 same figures files every document reads, so a message says what the tables say."""
 from __future__ import annotations
 
 from ..common import fmt
-from ..intake import messages as intake
+from ..intake.readers import messages as intake
 
 
 def values(plan, fig: dict, funding: dict | None) -> dict[str, str]:

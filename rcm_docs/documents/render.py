@@ -1,6 +1,6 @@
 """Jinja2 templates -> Markdown: the template environment, the per-stage render clock, chart placeholders.
 
-The Markdown then goes to DOCX (docx.py) and PDF (pdf.py), both through pandoc (pandoc.py)."""
+The Markdown then goes to DOCX (word/finish.py) and PDF (typeset/pdf.py), both through pandoc (typeset/pandoc.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +14,8 @@ from typing import NamedTuple
 import jinja2
 
 from ..common import fmt
-from ..intake.narratives import starts_with_prose
+from ..common.errors import InputError
+from ..intake.readers.narratives import starts_with_prose
 
 _times = threading.local()
 
@@ -68,7 +69,7 @@ def side_by_side(aside, here) -> None:
     other.result()
 
 
-class RenderError(Exception):
+class RenderError(InputError):
     """A template or a converter failed; the message names the document."""
 
 
@@ -136,7 +137,7 @@ class Chart(NamedTuple):
     captioned: bool
 
 
-def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[Chart]]:
+def take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[Chart]]:
     """Chart lines -> placeholders; returns (markdown, charts in order)."""
     found = []
 
@@ -151,6 +152,6 @@ def _take_charts(md: str, charts_dir: Path | None) -> tuple[str, list[Chart]]:
     return _CHART.sub(swap, md), found
 
 
-def _chart_alt(png: Path) -> str:
+def chart_alt(png: Path) -> str:
     alt = png.with_suffix(".alt.txt")
     return alt.read_text(encoding="utf-8").strip() if alt.is_file() else ""

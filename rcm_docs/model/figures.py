@@ -11,34 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import NATIONAL_AREAS, target_column
-
-
-def _money(x) -> float:
-    return round(float(x), 2)
-
-
-def _people(x) -> int:
-    return int(round(float(x)))
-
-
-def consolidate(rows: pd.DataFrame, groups: list[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """People targeted -> (per sector x group, whole-country per group), without double counting."""
-    cols = [target_column(g) for g in groups]
-    if rows.empty:
-        return pd.DataFrame(columns=cols, dtype=float), pd.Series(0.0, index=cols)
-    area = rows["admin1"].str.strip().str.casefold()
-    national = area.isin(NATIONAL_AREAS)
-    sub = rows.loc[~national].assign(_area=area[~national])
-    per_area = sub.groupby(["sector", "_area"])[cols].max()
-    by_sector = per_area.groupby(level="sector").sum()
-    nat_sector = rows.loc[national].groupby("sector")[cols].max()
-    # The larger of the areas' sum and the national figure, per sector and group (a missing side counts 0).
-    by_sector = pd.concat([by_sector, nat_sector]).groupby(level=0).max() if not nat_sector.empty else by_sector
-    across = per_area.groupby(level="_area").max().sum() if not per_area.empty else pd.Series(0.0, index=cols)
-    nat_all = nat_sector.max() if not nat_sector.empty else pd.Series(0.0, index=cols)
-    total = pd.concat([across, nat_all], axis=1).max(axis=1).reindex(cols).fillna(0)
-    return by_sector.reindex(columns=cols).fillna(0), total
+from ..intake.tables.contract import target_column
+from .consolidate import as_money, as_people, consolidate
 
 
 def local_actors(plan: Plan, partners: pd.DataFrame) -> set[str]:
@@ -52,30 +26,19 @@ def local_actors(plan: Plan, partners: pd.DataFrame) -> set[str]:
     return set(partners.loc[local, "organisation"])
 
 
-def consolidated_by(rows: pd.DataFrame, groups: list[str], key: list[str]) -> pd.Series:
-    """People (all groups) per value of `key`, each consolidated as consolidate() does for a country: per
-    area the highest sector figure, areas added up, a national row never added to its areas. One pass for
-    every key value: an indicator's or an objective's people without a consolidate() call each."""
-    cols = [target_column(g) for g in groups]
-    if rows.empty:
-        return pd.Series(dtype=float)
-    area = rows["admin1"].str.strip().str.casefold()
-    national = area.isin(NATIONAL_AREAS)
-    sub = rows.loc[~national].assign(_area=area[~national])
-    per_area = sub.groupby(key + ["sector", "_area"])[cols].max().groupby(level=key + ["_area"]).max()
-    areas = per_area.groupby(level=key).sum()
-    nat = rows.loc[national].groupby(key + ["sector"])[cols].max().groupby(level=key).max()
-    total = pd.concat([areas, nat]).groupby(level=list(range(len(key)))).max() if not nat.empty else areas
-    return total.reindex(columns=cols).fillna(0).sum(axis=1)
-
-
 def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd.DataFrame,
                     partner_types: dict[str, str], local: set[str] | None = None, needs: pd.DataFrame | None = None,
                     framework=None) -> dict:
     """Every figure of one country's chapter, as plain data (JSON-ready). local: local_actors(); by default
     the partners whose type is national by nature. needs: needs.csv's rows; framework: the indicator
     framework (only rows whose indicator counts people count as people targeted)."""
-    from .indicators import counts_people, indicator_figures, objective_figures, targets_by_area, targets_in_areas
+    from .indicators import (
+        counts_people,
+        indicator_figures,
+        objective_figures,
+        targets_by_area,
+        targets_in_areas,
+    )
     from .needs import needs_figures, plan_checks
 
     if local is None:
@@ -90,11 +53,11 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
         sectors.append({
             "code": s.code, "name": s.name,
             "submitted": not part.empty,
-            "requirements": _money(part["budget_usd"].sum()),
-            "cva": _money(part["cva_usd"].fillna(0).sum()),
+            "requirements": as_money(part["budget_usd"].sum()),
+            "cva": as_money(part["cva_usd"].fillna(0).sum()),
             "activities": int(len(part)),
             "organisations": sorted(part["organisation"].unique().tolist()),
-            "targets": {g: _people(people[target_column(g)]) for g in groups},
+            "targets": {g: as_people(people[target_column(g)]) for g in groups},
         })
         sectors[-1]["partners"] = len(sectors[-1]["organisations"])
         sectors[-1]["targeted"] = sum(sectors[-1]["targets"].values())
@@ -103,20 +66,20 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
     if not rows.empty:
         pivot = rows.pivot_table(index="organisation", columns="sector", values="budget_usd", aggfunc="sum", fill_value=0)
         for org, row in pivot.iterrows():
-            by = {s: _money(row.get(s, 0)) for s in plan.sector_codes if row.get(s, 0)}
+            by = {s: as_money(row.get(s, 0)) for s in plan.sector_codes if row.get(s, 0)}
             annex.append({"organisation": org, "type": partner_types.get(org, ""), "by_sector": by,
-                          "total": _money(sum(by.values()))})
+                          "total": as_money(sum(by.values()))})
     pop = population[population["country"] == country]
     population_rows = []
     for g in plan.population_groups:
         p = pop[pop["population_group"] == g.code]
         population_rows.append({"code": g.code, "name": g.name, "host_community": g.host_community,
-                                "current": _people(p["current"].sum()), "planned": _people(p["planned"].sum())})
+                                "current": as_people(p["current"].sum()), "planned": as_people(p["planned"].sum())})
     pop_dates = sorted(d for d in pop.get("as_of", pd.Series(dtype=str)) if d)
     fig = {
         "code": country, "name": plan.country_name(country),
         "sectors": sectors,
-        "targets": {g: _people(total_people[target_column(g)]) for g in groups},
+        "targets": {g: as_people(total_people[target_column(g)]) for g in groups},
         "population": population_rows,
         "partner_annex": annex,
         "submissions": sorted(rows["source_file"].unique().tolist()) if not rows.empty else [],
@@ -141,8 +104,8 @@ def country_figures(plan: Plan, country: str, rows: pd.DataFrame, population: pd
 def _totals(plan: Plan, fig: dict) -> dict:
     """Figures that follow from sectors, partners and population alike at country and regional level."""
     host = {g.code for g in plan.population_groups if g.host_community}
-    fig["requirements"] = _money(sum(s["requirements"] for s in fig["sectors"]))
-    fig["cva"] = _money(sum(s["cva"] for s in fig["sectors"]))
+    fig["requirements"] = as_money(sum(s["requirements"] for s in fig["sectors"]))
+    fig["cva"] = as_money(sum(s["cva"] for s in fig["sectors"]))
     fig["cva_share"] = fig["cva"] / fig["requirements"] if fig["requirements"] else 0.0
     fig["partners"] = len(fig["partner_annex"])
     fig["targeted"] = sum(fig["targets"].values())
@@ -154,12 +117,12 @@ def _totals(plan: Plan, fig: dict) -> dict:
     for p in fig["partner_annex"]:
         t = types.setdefault(p["type"], {"type": p["type"], "partners": 0, "requirements": 0.0})
         t["partners"] += 1
-        t["requirements"] = _money(t["requirements"] + p["total"])
+        t["requirements"] = as_money(t["requirements"] + p["total"])
     fig["org_types"] = sorted(types.values(), key=lambda t: (-t["requirements"], t["type"]))
     for t in fig["org_types"]:
         t["share"] = t["requirements"] / fig["requirements"] if fig["requirements"] else 0.0
     local = set(fig["local_actors"])
-    fig["local_requirements"] = _money(sum(p["total"] for p in fig["partner_annex"] if p["organisation"] in local))
+    fig["local_requirements"] = as_money(sum(p["total"] for p in fig["partner_annex"] if p["organisation"] in local))
     fig["local_partners"] = len(local)
     fig["local_share"] = fig["local_requirements"] / fig["requirements"] if fig["requirements"] else 0.0
     fig["partner_annex"] = sorted(fig["partner_annex"], key=lambda p: (-p["total"], p["organisation"]))
@@ -179,8 +142,8 @@ def regional_figures(plan: Plan, countries: list[dict]) -> dict:
         targets = {g: sum(p["targets"][g] for p in parts) for g in groups}
         sectors.append({
             "code": s.code, "name": s.name, "submitted": any(p["submitted"] for p in parts),
-            "requirements": _money(sum(p["requirements"] for p in parts)),
-            "cva": _money(sum(p["cva"] for p in parts)),
+            "requirements": as_money(sum(p["requirements"] for p in parts)),
+            "cva": as_money(sum(p["cva"] for p in parts)),
             "activities": sum(p["activities"] for p in parts),
             "organisations": orgs, "partners": len(orgs),
             "targets": targets, "targeted": sum(targets.values()),
@@ -190,8 +153,8 @@ def regional_figures(plan: Plan, countries: list[dict]) -> dict:
         for p in c["partner_annex"]:
             a = annex.setdefault(p["organisation"], {"organisation": p["organisation"], "type": p["type"], "by_sector": {}, "total": 0.0})
             for s, v in p["by_sector"].items():
-                a["by_sector"][s] = _money(a["by_sector"].get(s, 0) + v)
-            a["total"] = _money(a["total"] + p["total"])
+                a["by_sector"][s] = as_money(a["by_sector"].get(s, 0) + v)
+            a["total"] = as_money(a["total"] + p["total"])
     population = []
     for i, g in enumerate(plan.population_groups):
         population.append({"code": g.code, "name": g.name, "host_community": g.host_community,
@@ -241,11 +204,11 @@ def _regional_objectives(countries: list[dict]) -> dict:
     if not countries or "objectives" not in countries[0]:
         return {"strategic": [], "sectors": {}}
     first = countries[0]["objectives"]
-    strategic = [{**o, "requirements": _money(sum(c["objectives"]["strategic"][i]["requirements"] for c in countries)),
+    strategic = [{**o, "requirements": as_money(sum(c["objectives"]["strategic"][i]["requirements"] for c in countries)),
                   "targeted": sum(c["objectives"]["strategic"][i]["targeted"] for c in countries),
                   "counts_people": any(c["objectives"]["strategic"][i]["counts_people"] for c in countries)}
                  for i, o in enumerate(first["strategic"])]
-    sectors = {s: [{**o, "requirements": _money(sum(c["objectives"]["sectors"][s][j]["requirements"] for c in countries)),
+    sectors = {s: [{**o, "requirements": as_money(sum(c["objectives"]["sectors"][s][j]["requirements"] for c in countries)),
                     "targeted": sum(c["objectives"]["sectors"][s][j]["targeted"] for c in countries),
                     "counts_people": any(c["objectives"]["sectors"][s][j]["counts_people"] for c in countries)}
                    for j, o in enumerate(items)] for s, items in first["sectors"].items()}

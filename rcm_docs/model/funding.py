@@ -2,16 +2,12 @@
 country, sector and organisation type, and set against the requirements."""
 from __future__ import annotations
 
-
 import pandas as pd
 
 from ..common.plan import Plan
+from .consolidate import as_money
 
 COUNTED = ("committed", "paid")  # a pledge is not money in hand
-
-
-def _money(x) -> float:
-    return round(float(x), 2)
 
 
 def month_ends(plan: Plan, until) -> list[str]:
@@ -32,7 +28,7 @@ def funding_trend(plan: Plan, part: pd.DataFrame, until) -> list[dict]:
     """Funding received by the end of each month of the plan up to `until`: one point per month, none skipped.
     A contribution without a date counts from the start, as it does in every total."""
     dates = part["date"].fillna("").str[:10] if "date" in part else pd.Series("", index=part.index)
-    return [{"month": end[:7], "funded": _money(part.loc[(dates == "") | (dates <= end), "amount_usd"].sum())}
+    return [{"month": end[:7], "funded": as_money(part.loc[(dates == "") | (dates <= end), "amount_usd"].sum())}
             for end in month_ends(plan, until)]
 
 
@@ -40,10 +36,10 @@ def _by_country(plan: Plan, fig: dict, counted: pd.DataFrame) -> list[dict]:
     """The regional update's table by country, with funding to regional activities as its own row: it adds up."""
     out = []
     for c in fig.get("countries", []):
-        got = _money(counted.loc[counted["country"] == c["code"], "amount_usd"].sum())
+        got = as_money(counted.loc[counted["country"] == c["code"], "amount_usd"].sum())
         out.append({"code": c["code"], "name": c["name"], "requirements": c["requirements"], "funded": got,
                     "percent": got / c["requirements"] if c["requirements"] else None,
-                    "gap": _money(c["requirements"] - got)})
+                    "gap": as_money(c["requirements"] - got)})
     return out
 
 
@@ -60,15 +56,15 @@ def _by_org_type(fig: dict, funded: pd.Series) -> list[dict]:
     """Every organisation type with requirements or funding, in the figures' order, then types only funding
     names; funding whose recipient has no type is its own row, so the table adds up to the total funded."""
     required = {t["type"]: t["requirements"] for t in fig.get("org_types", [])}
-    got = {str(t): _money(v) for t, v in funded.items()}
+    got = {str(t): as_money(v) for t, v in funded.items()}
     order = list(required) + sorted(t for t in got if t not in required and t)
     out = []
     for t in order:
         req, f = required.get(t, 0.0), got.get(t, 0.0)
         out.append({"type": t, "requirements": req, "funded": f, "percent": f / req if req else None,
-                    "gap": _money(req - f)})
+                    "gap": as_money(req - f)})
     if got.get(""):
-        out.append({"type": "", "requirements": 0.0, "funded": got[""], "percent": None, "gap": _money(-got[""])})
+        out.append({"type": "", "requirements": 0.0, "funded": got[""], "percent": None, "gap": as_money(-got[""])})
     return out
 
 
@@ -88,7 +84,7 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
             got = round(float(part.loc[part["sector"] == s["code"], "amount_usd"].sum()), 2)
             by_sector.append({"code": s["code"], "name": s["name"], "requirements": s["requirements"], "funded": got,
                               "percent": got / s["requirements"] if s["requirements"] else None,
-                              "gap": _money(s["requirements"] - got)})
+                              "gap": as_money(s["requirements"] - got)})
         unearmarked = round(float(part.loc[part["sector"] == "", "amount_usd"].sum()), 2)
         types = part.groupby("organisation_type")["amount_usd"].sum().sort_index()
         donors = part.groupby("donor")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
@@ -101,7 +97,7 @@ def funding_figures(plan: Plan, rows: pd.DataFrame, requirements: dict[str, dict
             "percent": funded / fig["requirements"] if fig["requirements"] else None,
             # Not clipped at zero: a sector funded above its requirements shows a negative gap, so that the
             # sectors' gaps, less funding not earmarked to a sector, add up to the total gap.
-            "gap": _money(fig["requirements"] - funded),
+            "gap": as_money(fig["requirements"] - funded),
             "by_sector": by_sector, "unearmarked": unearmarked,
             "by_org_type": _by_org_type(fig, types),
             "donors": [{"donor": d, "funded": round(float(v), 2)} for d, v in donors.items()],

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import NATIONAL_AREAS, target_column
-from ..intake.framework import Framework
-from .figures import _money, _people, consolidated_by
+from ..intake.readers.framework import Framework
+from ..intake.tables.contract import NATIONAL_AREAS, target_column
+from .consolidate import as_money, as_people, consolidated_by
 
 
 def counts_people(rows: pd.DataFrame) -> pd.Series:
@@ -32,7 +32,7 @@ def indicator_figures(plan: Plan, rows: pd.DataFrame, framework: Framework | Non
     out = {}
     for s in plan.sector_codes:
         items = [{"code": i.code, "indicator": i.text, "type": i.type, "unit": i.unit, "key": i.key,
-                  "target": _people(people.get(i.code, 0) if i.counts_people else outputs.get(i.code, 0)),
+                  "target": as_people(people.get(i.code, 0) if i.counts_people else outputs.get(i.code, 0)),
                   "partners": int(partners.get(i.code, 0))} for i in framework.of(s)]
         out[s] = sorted(items, key=lambda i: not i["key"])
     return out
@@ -53,8 +53,8 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
         items = []
         for o in objectives:
             items.append({"code": o.code, "text": o.text, "serves": list(o.serves),
-                          "requirements": _money(money.get((s, o.text), 0.0)),
-                          "targeted": _people(by_objective.get((s, o.text), 0)),
+                          "requirements": as_money(money.get((s, o.text), 0.0)),
+                          "targeted": as_people(by_objective.get((s, o.text), 0)),
                           "counts_people": (s, o.text) in by_objective})
             for code in o.serves:
                 serving.setdefault(code, []).append((s, o.text))
@@ -74,9 +74,9 @@ def objective_figures(plan: Plan, rows: pd.DataFrame) -> dict:
     strategic = []
     for o in plan.objectives:
         keys = serving.get(o.code, [])
-        req = _money(rows.loc[serves[o.code], "budget_usd"].sum()) if o.code in serves else 0.0
+        req = as_money(rows.loc[serves[o.code], "budget_usd"].sum()) if o.code in serves else 0.0
         strategic.append({"code": o.code, "text": o.text, "requirements": req,
-                          "targeted": _people(people_by.get(o.code, 0)) if o.code in serves else 0,
+                          "targeted": as_people(people_by.get(o.code, 0)) if o.code in serves else 0,
                           "counts_people": o.code in people_by,
                           "sectors": sorted({s for s, _ in keys}, key=plan.sector_codes.index)})
     return {"strategic": strategic, "sectors": sectors}
@@ -98,7 +98,7 @@ def targets_by_area(plan: Plan, rows: pd.DataFrame, top: int | None = 5) -> list
     per = per if top is None else per.head(top)
     # Each area under the spelling most of its rows use (the first in order of the text on a tie).
     spelling = written.groupby(area).agg(lambda s: sorted(s.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
-    return [{"admin1": spelling[a], "targeted": _people(v)} for a, v in per.items()]
+    return [{"admin1": spelling[a], "targeted": as_people(v)} for a, v in per.items()]
 
 
 def targets_in_areas(plan: Plan, rows: pd.DataFrame, areas: list[str]) -> list[dict]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import target_column
-from ..intake.framework import INTERSECTORAL
-from .figures import _people, consolidate
+from ..intake.readers.framework import INTERSECTORAL
+from ..intake.tables.contract import target_column
+from .consolidate import as_people, consolidate
 
 
 def _as_targets(needs: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
@@ -44,12 +44,12 @@ def needs_figures(plan: Plan, needs: pd.DataFrame | None, sector_targets: dict[s
         if s not in present:
             sectors[s] = None
             continue
-        pin = _people(by_sector.loc[s].sum())
-        sectors[s] = {"pin": pin, "pin_by_group": {g: _people(by_sector.loc[s, target_column(g)]) for g in groups},
+        pin = as_people(by_sector.loc[s].sum())
+        sectors[s] = {"pin": pin, "pin_by_group": {g: as_people(by_sector.loc[s, target_column(g)]) for g in groups},
                       "coverage": coverage(sector_targets.get(s, 0), pin)}
-    pin = _people(total.sum())
+    pin = as_people(total.sum())
     dates = sorted(d for d in needs["as_of"] if d)
-    return {"pin": pin, "pin_by_group": {g: _people(total[target_column(g)]) for g in groups},
+    return {"pin": pin, "pin_by_group": {g: as_people(total[target_column(g)]) for g in groups},
             "coverage": coverage(targeted, pin), "sectors": sectors, "as_of": dates[-1] if dates else None,
             "sources": sorted(set(s for s in needs["source"] if s))}
 

@@ -3,14 +3,14 @@ Emergencies): the risk of each scenario, readiness (minimum preparedness actions
 partners' capacity against the people the contingency plan targets, days to deploy, and the contingency
 requirements, consolidated by the very rules of the plan's chapters (figures.country_figures).
 
-Rules, each stated in the README:
+Rules, each stated in docs/preparedness.md:
 - risk = likelihood x impact (1-25); high at HIGH_RISK and above, medium at MEDIUM_RISK and above, else low.
   A high-risk scenario requires the advanced preparedness actions too.
 - readiness = minimum actions done / minimum actions listed; an action is overdue when its deadline is
   before the plan's as_of date and it is not done.
 - need of a sector in an area = the people the contingency submissions target there, consolidated (the
   highest activity target in the area, summed over population groups); of a sector = its consolidated
-  people targeted. Capacity = quantity x the people one unit serves (intake.contract.CAPACITY_UNITS), summed;
+  people targeted. Capacity = quantity x the people one unit serves (intake.tables.contract.CAPACITY_UNITS), summed;
   units that serve no one by themselves (staff, service points, vehicles) are listed, never compared.
   In an area only the capacity there counts; for the sector, capacity anywhere in the country does
   (National capacity included). gap = need - capacity where capacity falls short.
@@ -23,8 +23,9 @@ import statistics
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import COORDINATION, NATIONAL_AREAS, target_column
-from .figures import _money, _people, coordination_figures, country_figures, local_actors
+from ..intake.tables.contract import COORDINATION, NATIONAL_AREAS, target_column
+from .consolidate import as_money, as_people
+from .figures import coordination_figures, country_figures, local_actors
 from .indicators import counts_people
 
 HIGH_RISK = 12  # likelihood x impact: 4 x 3, 3 x 4 and above
@@ -96,7 +97,7 @@ def _needs_by_area(plan: Plan, rows: pd.DataFrame) -> dict[str, dict[str, tuple[
     names = frame.groupby(["sector", "_area"])["_name"].first()
     out: dict[str, dict] = {}
     for (sector, key), value in people.items():
-        out.setdefault(sector, {})[key] = (names[(sector, key)], _people(value))
+        out.setdefault(sector, {})[key] = (names[(sector, key)], as_people(value))
     return out
 
 
@@ -120,11 +121,11 @@ def capacity_figures(plan: Plan, capacity: pd.DataFrame, rows: pd.DataFrame, sec
         areas = []
         for key in sorted(set(need.get(s.code, {})) | set(by_area)):
             name, n = need.get(s.code, {}).get(key, (area_names.get(key), 0))
-            c = _people(by_area.get(key, 0))
+            c = as_people(by_area.get(key, 0))
             areas.append({"admin1": name, "need": n, "capacity": c, "gap": max(0, n - c), "coverage": _share(c, n)})
         areas.sort(key=lambda a: (a["admin1"] == "National", -a["need"], a["admin1"]))
         total_need = sector_need.get(s.code, 0)
-        total_cap = _people(counted["people"].sum()) if not counted.empty else 0
+        total_cap = as_people(counted["people"].sum()) if not counted.empty else 0
         other = [{"organisation": (short or {}).get(r["organisation"]) or r["organisation"], "admin1": r["admin1"], "capacity": r["capacity"],
                   "quantity": float(r["quantity"]), "unit": r["unit"], "days_to_deploy": int(r["days_to_deploy"])}
                  for r in mine[mine["people"].isna()].to_dict("records")] if not mine.empty else []
@@ -215,6 +216,6 @@ def regional_preparedness(plan: Plan, countries: list[dict]) -> dict:
                         "overdue": sorted((dict(a, country=c["name"]) for c in countries for a in c["actions"]["overdue"]),
                                           key=lambda a: (-a["days_overdue"], a["country"], a["source_row"]))},
             "capacity": _capacity_totals(sectors, sum(c["capacity"]["entries"] for c in countries)),
-            "requirements": {"requirements": _money(sum(c["requirements"]["requirements"] for c in countries)),
+            "requirements": {"requirements": as_money(sum(c["requirements"]["requirements"] for c in countries)),
                              "partners": len({p["organisation"] for c in countries for p in c["requirements"]["partner_annex"]})},
             "checks": sorted(m for c in countries for m in c["checks"]), "thresholds": {"high": HIGH_RISK, "medium": MEDIUM_RISK}}

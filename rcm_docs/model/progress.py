@@ -3,15 +3,13 @@ submissions with the same Problem shape. People reached are consolidated by the 
 (figures.consolidate), so percent reached compares like with like."""
 from __future__ import annotations
 
-
 import pandas as pd
 
 from ..common.plan import Plan
-from ..intake.contract import target_column
-from ..intake.progress import output_columns, reached_column
-from .figures import _people, consolidate, consolidated_by
+from ..intake.readers.progress import output_columns, reached_column
+from ..intake.tables.contract import target_column
+from .consolidate import as_people, consolidate, consolidated_by
 from .indicators import counts_people
-
 
 _TOTAL = "_reached"  # no plan group code starts with '_', so the total can ride through consolidate
 
@@ -62,9 +60,9 @@ def key_indicators(plan: Plan, rows: pd.DataFrame, country_fig: dict) -> list[di
             if i["code"] not in reported:
                 achieved = None
             elif i["type"] == "people":
-                achieved = _people(consolidated.get(i["code"], 0.0))
+                achieved = as_people(consolidated.get(i["code"], 0.0))
             else:
-                achieved = _people(added.get(i["code"], 0.0))
+                achieved = as_people(added.get(i["code"], 0.0))
             out.append({"sector": s.code, "sector_name": s.name, "code": i["code"], "indicator": i["indicator"],
                         "unit": i["unit"], "type": i["type"], "target": i["target"], "achieved": achieved,
                         "percent": percent_reached(achieved, i["target"]) if achieved is not None else None})
@@ -83,18 +81,18 @@ def progress_figures(plan: Plan, country: str, rows: pd.DataFrame, country_fig: 
     targeted = {s["code"]: s["targeted"] for s in country_fig["sectors"]}
 
     def by_group(part, figures):
-        return {g: _people(figures[reached_column(g)]) if part[reached_column(g)].notna().any() else None for g in groups}
+        return {g: as_people(figures[reached_column(g)]) if part[reached_column(g)].notna().any() else None for g in groups}
 
     sectors = []
     for s in plan.sectors:
         part = rows[rows["sector"] == s.code]
         figures = by_sector.loc[s.code] if s.code in by_sector.index else pd.Series(0.0, index=by_sector.columns)
         orgs = sorted(part["organisation"].unique().tolist())
-        reached, target = _people(figures["reached"]), int(targeted.get(s.code, 0))
+        reached, target = as_people(figures["reached"]), int(targeted.get(s.code, 0))
         sectors.append({"code": s.code, "name": s.name, "reported": not part.empty, "reached": reached,
                         "reached_by_group": by_group(part, figures), "targeted": target,
                         "percent_reached": percent_reached(reached, target), "organisations": orgs, "partners": len(orgs)})
-    reached, target = _people(total["reached"]), int(country_fig["targeted"])
+    reached, target = as_people(total["reached"]), int(country_fig["targeted"])
     return {"code": country, "name": plan.country_name(country), "sectors": sectors, "reached": reached,
             "reached_by_group": by_group(rows, total), "targeted": target, "percent_reached": percent_reached(reached, target),
             "partners": int(rows["organisation"].nunique()), "indicators": indicators}
@@ -157,5 +155,5 @@ def monthly_reached(plan: Plan, country: str, by_period: dict[str, pd.DataFrame]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     reached = _reached_by(rows, ["_month"]) if len(rows) else pd.Series(dtype=float)
     reported = set(rows["_month"]) if len(rows) else set()
-    return [{"month": m, "reached": _people(reached.get(m, 0.0)) if m in reported else None}
+    return [{"month": m, "reached": as_people(reached.get(m, 0.0)) if m in reported else None}
             for m in months_until(plan, period)]

@@ -117,15 +117,15 @@ def figure_changes(old_build: Path, new_build: Path) -> pd.DataFrame:
     for files in (old_files, new_files):
         for rel, path in files.items():
             if "/" not in rel:
-                names[rel[:-5]] = json.loads(path.read_text()).get("name", rel[:-5])
+                names[rel[:-5]] = json.loads(path.read_text(encoding="utf-8")).get("name", rel[:-5])
     changed = [p for p, _ in changed_inputs(old_build, new_build)]
     rows = []
     for rel in sorted(set(old_files) | set(new_files), key=lambda r: (r.count("/"), r)):
         if rel in old_files and rel in new_files and old_files[rel].read_bytes() == new_files[rel].read_bytes():
             continue  # the same bytes: nothing in it moved (most files, after a one-number change)
         where = _where(rel, names)
-        old = _flatten(json.loads(old_files[rel].read_text()), where) if rel in old_files else {}
-        new = _flatten(json.loads(new_files[rel].read_text()), where) if rel in new_files else {}
+        old = _flatten(json.loads(old_files[rel].read_text(encoding="utf-8")), where) if rel in old_files else {}
+        new = _flatten(json.loads(new_files[rel].read_text(encoding="utf-8")), where) if rel in new_files else {}
         order = {k: i for i, k in enumerate(new)}
         for key in sorted(set(old) | set(new), key=lambda k: order.get(k, len(order))):
             a, b = old.get(key, 0), new.get(key, 0)
@@ -199,14 +199,14 @@ def changed_inputs(old_build: Path, new_build: Path, new_inputs: dict | None = N
     of NEW when its manifest may be behind (a failed build does not make it again)."""
     def inputs(b):
         m = b / "manifest.json"
-        return json.loads(m.read_text())["inputs"] if m.exists() else {}
+        return json.loads(m.read_text(encoding="utf-8"))["inputs"] if m.exists() else {}
 
     a, b = inputs(old_build), inputs(new_build) if new_inputs is None else new_inputs
     return sorted([(p, "removed") for p in a.keys() - b.keys()] + [(p, "added") for p in b.keys() - a.keys()]
                   + [(p, "modified") for p in a.keys() & b.keys() if a[p] != b[p]])
 
 
-def _num(x, ratio: bool = False) -> str:
+def shown_number(x, ratio: bool = False) -> str:
     if x is None or (isinstance(x, float) and pd.isna(x)):
         return ""
     if ratio and isinstance(x, (int, float)):
@@ -214,7 +214,7 @@ def _num(x, ratio: bool = False) -> str:
     return f"{x:+,.0f}" if isinstance(x, (int, float)) and x < 0 else f"{x:,.0f}" if isinstance(x, (int, float)) else str(x)
 
 
-def _change(r) -> str:
+def shown_change(r) -> str:
     if any(k in r.measure for k in RATIOS):
         points = 100 * r.change
         return f"{points:+.1f} points" if abs(points) >= 0.05 else f"{points:+.3f} points"
@@ -228,7 +228,7 @@ def _section(title: str, empty: str, head: str, rows: list[str]) -> list[str]:
 
 def summary_markdown(figs: pd.DataFrame, rows: pd.DataFrame, inputs: list[tuple[str, str]], old: str, new: str,
                      docs: list[tuple[str, str, str]] = ()) -> str:
-    from ..intake.report import _cell
+    from ..intake.tables.report import markdown_cell
 
     lines = [f"# What changed: {old} -> {new}", ""]
     lines += _section("Documents", "No document changed.", "| Document | Change |\n|---|---|",
@@ -237,10 +237,10 @@ def summary_markdown(figs: pd.DataFrame, rows: pd.DataFrame, inputs: list[tuple[
     ratio = lambda r: any(k in r.measure for k in RATIOS)  # noqa: E731
     lines += _section("Figures", "No figure changed.",
                       "| Level | Item | Measure | Old | New | Change | Inputs behind it |\n|---|---|---|--:|--:|--:|---|",
-                      [f"| {r.level} | {_cell(r.item)} | {r.measure} | {_num(r.old, ratio(r))} | {_num(r.new, ratio(r))} "
-                       f"| {_change(r)} | {_cell(r.inputs)} |" for r in figs.itertuples()])
+                      [f"| {r.level} | {markdown_cell(r.item)} | {r.measure} | {shown_number(r.old, ratio(r))} | {shown_number(r.new, ratio(r))} "
+                       f"| {shown_change(r)} | {markdown_cell(r.inputs)} |" for r in figs.itertuples()])
     lines += _section("Submission rows behind them", "No submission row changed.",
                       "| Change | File | Row | Organisation / activity | Column | Old | New |\n|---|---|--:|---|---|--:|--:|",
-                      [f"| {r.change} | `{r.file}` | {_num(r.row)} | {_cell(r.key)} | {r.column} | {_num(r.old)} | {_num(r.new)} |"
+                      [f"| {r.change} | `{r.file}` | {shown_number(r.row)} | {markdown_cell(r.key)} | {r.column} | {shown_number(r.old)} | {shown_number(r.new)} |"
                        for r in rows.itertuples()])
     return "\n".join(lines)

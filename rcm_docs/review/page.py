@@ -83,7 +83,7 @@ def changes_html(changes, redline_href, document_href=None, stale: dict | None =
     """What changed since the earlier draft (review/drafts.DraftChanges): input files, documents by type
     (each with its redline; added and removed ones named), figures moved with the inputs behind them, and
     the submission rows behind those. redline_href(doc), document_href(doc): links from the page."""
-    from .diff import RATIOS, _change, _num
+    from .diff import RATIOS, shown_change, shown_number
 
     docs, figs, rows = changes.documents, changes.figures, changes.rows
     counted = {c: sum(1 for _, k, _ in docs if k.startswith(c)) for c in ("changed", "added", "removed")}
@@ -113,8 +113,8 @@ def changes_html(changes, redline_href, document_href=None, stale: dict | None =
                      "<th>Inputs behind it</th></tr>")
         for r in figs.itertuples():
             ratio = any(k in r.measure for k in RATIOS)
-            parts.append(f"<tr><td>{_e(r.item)}</td><td>{_e(r.measure)}</td><td class='n'>{_e(_num(r.old, ratio))}</td>"
-                         f"<td class='n'>{_e(_num(r.new, ratio))}</td><td class='n'>{_e(_change(r))}</td>"
+            parts.append(f"<tr><td>{_e(r.item)}</td><td>{_e(r.measure)}</td><td class='n'>{_e(shown_number(r.old, ratio))}</td>"
+                         f"<td class='n'>{_e(shown_number(r.new, ratio))}</td><td class='n'>{_e(shown_change(r))}</td>"
                          f"<td>{_e(r.inputs)}</td></tr>")
         parts.append("</table>")
     else:
@@ -250,9 +250,9 @@ def _plan_checks(build: Path, plan) -> list[str]:
     for code in plan.country_codes:
         path = build / "figures" / f"{code}.json"
         if path.exists():
-            out += json.loads(path.read_text()).get("checks", [])
+            out += json.loads(path.read_text(encoding="utf-8")).get("checks", [])
     for code in plan.preparedness_codes:
         path = build / "figures" / "preparedness" / f"{code}.json"
         if path.exists():
-            out += json.loads(path.read_text()).get("checks", [])
+            out += json.loads(path.read_text(encoding="utf-8")).get("checks", [])
     return out

@@ -1,6 +1,6 @@
-# Build steps are `run:` blocks calling rcm_docs.build.<stage>, one module per rules file of the same name;
+# Build steps are `run:` blocks calling rcm_docs.steps.<stage>, one module per rules file of the same name;
 # profiles/default makes Snakemake run them as threads of one process (no interpreter start or pandas
-# import per step), and rcm_docs.build.workers.logged hands each
+# import per step), and rcm_docs.steps.workers.logged hands each
 # step to a warm worker process started at onstart, one per core (so the steps use every core).
 # Parse-time set-up: the plan is checked before any job runs; file lists come from the inputs tree,
 # so a file dropped into inputs/submissions is picked up by the next run with no config edit.
@@ -12,11 +12,11 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from rcm_docs.build import lastgood, workers
-from rcm_docs.build import review as review_jobs
-from rcm_docs.build.steps import declarable, undeclared
+from rcm_docs.steps import lastgood, workers
+from rcm_docs.steps import review as review_jobs
+from rcm_docs.steps.shared import declarable, undeclared
 from rcm_docs.common.plan import PlanError, load_plan
-from rcm_docs.intake.narratives import CROSS_CUTTING, PACK_NARRATIVES
+from rcm_docs.intake.readers.narratives import CROSS_CUTTING, PACK_NARRATIVES
 from rcm_docs.common.workspace import (
     code_version, funding_files, issued_periods, narrative_path, progress_files, reporting_periods, sitrep_periods, stray_files,
     submission_files, template_dirs,
@@ -57,7 +57,7 @@ wildcard_constraints:
 
 def declared(*functions):
     """The files of these input functions that Snakemake can declare: `{...}` in a path would read as a
-    wildcard (build/steps.declarable). Each rule using it also has params `unlisted=unlisted(...)`."""
+    wildcard (steps/shared.declarable). Each rule using it also has params `unlisted=unlisted(...)`."""
     return lambda wildcards: declarable(p for f in functions for p in f(wildcards))
 
 

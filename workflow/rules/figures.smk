@@ -1,5 +1,5 @@
 # Figures: each document's figures computed once from the validated rows -> build/figures/*.json.
-from rcm_docs.build import figures as figure_jobs
+from rcm_docs.steps import figures as figure_jobs
 
 
 rule figures_country:

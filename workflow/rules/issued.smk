@@ -1,6 +1,6 @@
 # Issued sitreps (`rcm-docs issue PERIOD`): the documents and figures as sent, copied back from
 # inputs/issued/sitreps/<period>/ instead of being rebuilt -> build/sitreps/<period>/, build/figures/sitreps/<period>/.
-from rcm_docs.build import issued as issued_jobs
+from rcm_docs.steps import issued as issued_jobs
 
 
 rule keep_issued_figures:

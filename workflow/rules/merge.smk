@@ -1,5 +1,5 @@
 # Merge: the plan's accepted rows from every country -> build/plan.
-from rcm_docs.build import merge as merge_jobs
+from rcm_docs.steps import merge as merge_jobs
 
 
 rule merge_plan:

@@ -1,7 +1,7 @@
 # Preparedness: each country at risk's scenario, actions, capacity and contingency submissions checked, its figures,
 # its contingency plan and dashboard, and the regional dashboard -> build/preparedness, build/reports/preparedness.
 # A rejected preparedness file blocks only these documents: no chapter reads them.
-from rcm_docs.build import preparedness as preparedness_jobs
+from rcm_docs.steps import preparedness as preparedness_jobs
 from rcm_docs.common.workspace import preparedness_inputs, stray_preparedness
 
 PREPARING = PLAN.preparedness_codes

@@ -1,6 +1,6 @@
 # Render: chapters, key points, funding updates, packs and sitreps as Markdown, DOCX and PDF
 # -> build/rrp, keypoints, funding, packs, sitreps.
-from rcm_docs.build import render as render_jobs
+from rcm_docs.steps import render as render_jobs
 
 
 rule render_rrp:

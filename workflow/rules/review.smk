@@ -1,6 +1,6 @@
 # Review: the manifest of inputs and outputs, and the review page -> build/manifest.json, build/index.html
 # (with build/review/, the redlines it links, and build/.previous/, the build it compares the next one with).
-from rcm_docs.build import review as review_jobs
+from rcm_docs.steps import review as review_jobs
 
 
 rule review_index:

@@ -1,5 +1,5 @@
 # Validation: every submission, funding file and reporting period checked, with reports -> build/data, build/reports.
-from rcm_docs.build import validate as validate_jobs
+from rcm_docs.steps import validate as validate_jobs
 
 
 rule validate_submissions:
