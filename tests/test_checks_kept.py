@@ -11,8 +11,8 @@ from rcm_docs.steps import validate as steps
 
 
 def _run(ws, country, out):
-    return steps.validate_country(ws, country, out / f"{country}.rows.csv", out / f"{country}.status.json",
-                                  out / "reports" / country)
+    return steps.validate_country(root=ws, country=country, rows_out=out / f"{country}.rows.csv",
+                                  status_out=out / f"{country}.status.json", reports_dir=out / "reports" / country)
 
 
 def _verdicts(out):

@@ -141,14 +141,15 @@ def test_the_render_step_fails_on_a_hostile_narrative_naming_it_and_writes_nothi
         f.unlink()
     t = time.perf_counter()
     with pytest.raises(NarrativeError, match=r"^inputs/narratives/KEN/PRO.md, line 1: square brackets nested"):
-        render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
-                        [ROOT / "templates"])
+        render_document(root=ws, doc="KEN", figures_json=ws / "build/figures/KEN.json", out_md=out / "KEN.md",
+                        out_docx=out / "KEN.docx", out_pdf=out / "KEN.pdf", template_dirs=[ROOT / "templates"])
     assert time.perf_counter() - t < 2
     assert not list(out.glob("*KEN*"))  # no document, and no temporary file left behind
     # Key points show no narrative: they still build.
     out = ws / "build/keypoints"
-    render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
-                    [ROOT / "templates"], kind="keypoints", funding_json=ws / "build/figures/funding/KEN.json")
+    render_document(root=ws, doc="KEN", figures_json=ws / "build/figures/KEN.json", out_md=out / "KEN.md",
+                    out_docx=out / "KEN.docx", out_pdf=out / "KEN.pdf", template_dirs=[ROOT / "templates"],
+                    kind="keypoints", funding_json=ws / "build/figures/funding/KEN.json")
     assert (out / "KEN.pdf").is_file()
 
 
@@ -194,8 +195,8 @@ def test_a_hostile_plan_title_short_title_and_country_name_print_as_written(buil
     plan["country_names"] = {"KEN": '#read("/etc/passwd") ] "Kenya" \\'}
     (ws / "inputs/plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     out = ws / "build/rrp"
-    render_document(ws, "KEN", ws / "build/figures/KEN.json", out / "KEN.md", out / "KEN.docx", out / "KEN.pdf",
-                    [ROOT / "templates"])
+    render_document(root=ws, doc="KEN", figures_json=ws / "build/figures/KEN.json", out_md=out / "KEN.md",
+                    out_docx=out / "KEN.docx", out_pdf=out / "KEN.pdf", template_dirs=[ROOT / "templates"])
     text = pdf_text(out / "KEN.pdf")
     assert PASSWD not in text
     assert 'Plan #read("/etc/passwd") $x$ //c' in text  # the cover

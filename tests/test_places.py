@@ -157,13 +157,14 @@ def test_areas_no_map_can_place_are_listed_in_the_validation_summary_with_file_r
                 "UNHCR,Access to asylum,Legal aid,# of people receiving legal aid,Nakivale,1000,100,0\n")
     (ws / "inputs/boundaries/KEN.geojson").write_text('{"type": "FeatureCollection", "features": [}', encoding="utf-8")
     data = tmp_path / "data"
-    statuses = [validate_country(ws, c, data / f"{c}.rows.csv", data / f"{c}.status.json", tmp_path / "reports" / c)
+    statuses = [validate_country(root=ws, country=c, rows_out=data / f"{c}.rows.csv",
+                                 status_out=data / f"{c}.status.json", reports_dir=tmp_path / "reports" / c)
                 for c in ("KEN", "UGA")]
     assert statuses[1]["unmapped"] == [
         {"admin1": "Adjumanni", "file": "inputs/submissions/UGA/PRO.csv", "rows": [4], "suggestion": "Adjumani"},
         {"admin1": "Nakivale", "file": "inputs/submissions/UGA/PRO.csv", "rows": [5, 6], "suggestion": None}]
-    validation_summary(ws, [data / "KEN.status.json", data / "UGA.status.json"], tmp_path / "summary.md",
-                       tmp_path / "summary.html")
+    validation_summary(root=ws, status_jsons=[data / "KEN.status.json", data / "UGA.status.json"],
+                       out_md=tmp_path / "summary.md", out_html=tmp_path / "summary.html")
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     section = summary[summary.index("## Areas not on the maps"):]
     assert ("- KEN: the admin1 boundaries cannot be used, so its chapter is not built: inputs/boundaries/KEN.geojson: "

@@ -9,7 +9,7 @@ from ..common.plan import workspace_plan
 from .shared import gate, write_json
 
 
-def country_figures(root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
+def country_figures(*, root, country: str, rows_csv, status_json, out_json, allow_incomplete: bool = False) -> dict:
     from ..intake.readers.framework import (
         read_coordination,
         read_indicators,
@@ -41,7 +41,7 @@ def country_figures(root, country: str, rows_csv, status_json, out_json, allow_i
     return fig
 
 
-def regional_figures(root, country_jsons: list, out_json) -> dict:
+def regional_figures(*, root, country_jsons: list, out_json) -> dict:
     from ..intake.readers.framework import read_coordination
     from ..model.figures import coordination_figures
     from ..model.figures import regional_figures as compute
@@ -56,7 +56,7 @@ def regional_figures(root, country_jsons: list, out_json) -> dict:
     return fig
 
 
-def funding_figures(root, rows_csv, status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
+def funding_figures(*, root, rows_csv, status_json, figures_json, out_json, allow_incomplete: bool = False) -> dict:
     """Funding against requirements for one document (a country or the region), from its figures file."""
     from ..model.funding import funding_figures as compute
 
@@ -129,7 +129,7 @@ def _sitrep_doc(plan, doc, fig, progress, funding, keyfigs, period, period_end, 
             "reports": reports, "incomplete": incomplete}
 
 
-def sitrep_figures(root, period: str, country: str, rows_dir, figures_csv, status_json, funding_rows_csv,
+def sitrep_figures(*, root, period: str, country: str, rows_dir, figures_csv, status_json, funding_rows_csv,
                    funding_status_json, figures_json, out_json, allow_incomplete: bool = False,
                    earlier_rows: list | None = None) -> dict:
     """One country's sitrep figures for one period (rows_dir, earlier_rows: the folders of each month's
@@ -160,7 +160,7 @@ def sitrep_figures(root, period: str, country: str, rows_dir, figures_csv, statu
     return data
 
 
-def sitrep_regional(root, period: str, country_jsons: list, figures_csv, status_json, funding_rows_csv,
+def sitrep_regional(*, root, period: str, country_jsons: list, figures_csv, status_json, funding_rows_csv,
                     funding_status_json, regional_json, out_json, allow_incomplete: bool = False) -> dict:
     """The regional sitrep: countries' consolidated reach adds up (different countries, different people)."""
     from ..model.progress import regional_progress

@@ -85,7 +85,8 @@ def _log(root: Path, period: str, action: str, date: str, reason: str) -> None:
     atomic_write_text(root / ISSUE_LOG, buf.getvalue())
 
 
-def keep(root, period: str, doc: str, out_md, out_docx, out_pdf, out_figures, charts_dir) -> None:
+def keep(*, root, period: str, doc: str, out_md=None, out_docx=None, out_pdf=None, out_figures=None,
+         charts_dir=None) -> None:
     """Put an issued sitrep back in the build exactly as it was sent."""
     src = Path(root) / ISSUED / period
     for name, out in ((f"{doc}.md", out_md), (f"{doc}.docx", out_docx), (f"{doc}.pdf", out_pdf),

@@ -8,7 +8,7 @@ from ..common.plan import workspace_plan
 from .shared import gate
 
 
-def merge_plan(root, rows_csvs: list, status_jsons: list, out_csv, out_xlsx, allow_incomplete: bool = False) -> None:
+def merge_plan(*, root, rows_csvs: list, status_jsons: list, out_csv, out_xlsx, allow_incomplete: bool = False) -> None:
     """The plan's merged rows, every row with its source file, sheet and row, as CSV and XLSX."""
     from ..common.sheets import write_xlsx
     from ..model.merge import merge, read_rows_csv, write_rows_csv

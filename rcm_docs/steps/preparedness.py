@@ -69,7 +69,7 @@ def _data_rows(problems, table) -> int:
     return len(table) if len(table) else len({p.row for p in problems if p.row})
 
 
-def validate_preparedness(root, country: str, rows_out, data_out, status_out, reports_dir) -> dict:
+def validate_preparedness(*, root, country: str, rows_out, data_out, status_out, reports_dir) -> dict:
     """Check one country's preparedness files; typed data -> rows_out (contingency rows) and data_out (scenario,
     actions, capacity), verdicts -> status_out, one report per file. Never fails on bad data."""
     from ..model.merge import write_rows_csv
@@ -98,7 +98,7 @@ def validate_preparedness(root, country: str, rows_out, data_out, status_out, re
     return status
 
 
-def preparedness_figures(root, country: str, rows_csv, data_json, status_json, out_json,
+def preparedness_figures(*, root, country: str, rows_csv, data_json, status_json, out_json,
                          allow_incomplete: bool = False) -> dict:
     """One country's preparedness figures, after the gate on its rejected preparedness files."""
     import pandas as pd
@@ -129,7 +129,7 @@ def preparedness_figures(root, country: str, rows_csv, data_json, status_json, o
     return fig
 
 
-def regional_figures(root, country_jsons: list, out_json) -> dict:
+def regional_figures(*, root, country_jsons: list, out_json) -> dict:
     from ..model.preparedness import regional_preparedness
 
     plan = workspace_plan(root)
@@ -140,7 +140,7 @@ def regional_figures(root, country_jsons: list, out_json) -> dict:
     return fig
 
 
-def render(root, kind: str, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list) -> dict:
+def render(*, root, kind: str, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list) -> dict:
     """A contingency plan (kind contingency) or a preparedness dashboard (kind preparedness) as Markdown, DOCX
     and PDF -> {"timings": {stage: s}}."""
     from ..documents.compose import compose

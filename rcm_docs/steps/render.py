@@ -9,7 +9,7 @@ from ..common.plan import workspace_plan
 from ..intake.readers.narratives import highlights, narratives
 
 
-def render_document(root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
+def render_document(*, root, doc: str, figures_json, out_md, out_docx, out_pdf, template_dirs: list,
                     kind: str = "rrp", funding_json=None, sitrep_json=None, audience: str | None = None,
                     annex_xlsx=None) -> dict:
     """One document (a country's or the region's) as Markdown, DOCX and PDF -> {"timings": {stage: s}}."""

@@ -48,7 +48,8 @@ PREVIOUS = ".previous"  # build/.previous: the last build's documents, figures, 
 REVIEW = "review"  # build/review: the redlines build/index.html links
 
 
-def manifest_and_index(root, outputs: list, status_jsons: list, manifest_json, index_html, previous: str | None = None):
+def manifest_and_index(*, root, outputs: list, status_jsons: list, manifest_json, index_html,
+                       previous: str | None = None):
     """The build's last step: the manifest (write_manifest), then the review page (write_index)."""
     manifest = write_manifest(root, outputs, manifest_json)
     write_index(root, status_jsons, index_html, previous, inputs=manifest["inputs"])  # the inputs hashed once
@@ -117,7 +118,7 @@ def remember_build(build: Path) -> None:
     fresh.rename(target)
 
 
-def after_build(root, failed: bool, documents: list, status_jsons: list, index_out, previous: str | None = None,
+def after_build(*, root, failed: bool, documents: list, status_jsons: list, index_out, previous: str | None = None,
                 unfinished: list[dict] = (), forget=None) -> None:
     """Snakemake's onsuccess and onerror. After a failure the last good documents go back where the failed
     run removed them, marked stale (build/lastgood.py; forget drops Snakemake's record of a stale one's
@@ -169,7 +170,7 @@ def _prune_documents(root, documents: list) -> None:
                 print(f"rcm-docs: removed {p.relative_to(root)}: the plan no longer makes it")
 
 
-def unfinished_steps(dag) -> list[dict]:
+def unfinished_steps(*, dag) -> list[dict]:
     """The steps of a failed run that needed to run and did not finish (failed, or never started), each
     with its outputs, its log and the logs of the unfinished steps upstream of it, from Snakemake's DAG
     (needrun_jobs() leaves the finished ones out). [] if the DAG cannot tell."""

@@ -163,7 +163,7 @@ class FileChecks:
 CHECKS_KEPT = "build/.cache/checked"  # under build/, outside every folder a step's outputs empty
 
 
-def validate_country(root, country: str, rows_out, status_out, reports_dir) -> dict:
+def validate_country(*, root, country: str, rows_out, status_out, reports_dir) -> dict:
     """Validate every submission of one country; accepted rows -> rows_out, verdicts -> status_out.
     Never fails on bad data: the verdicts gate the documents downstream."""
     import pandas as pd
@@ -237,7 +237,7 @@ def write_report(root, reports_dir: Path, path: Path, result, where: str, what: 
             "errors": len(result.errors), "warnings": len(result.warnings), "report": rel(root, report)}
 
 
-def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
+def validate_funding(*, root, rows_out, status_out, reports_dir) -> dict:
     """Every funding file checked like a submission; accepted rows -> rows_out. Never fails on bad data."""
     import pandas as pd
 
@@ -265,7 +265,7 @@ def validate_funding(root, rows_out, status_out, reports_dir) -> dict:
     return status
 
 
-def validate_sitrep(root, period: str, rows_dir, figures_out, status_out, reports_dir) -> dict:
+def validate_sitrep(*, root, period: str, rows_dir, figures_out, status_out, reports_dir) -> dict:
     """Progress files and figures.csv of one reporting period, checked like submissions. Never fails on bad data.
     Accepted rows -> rows_dir/<ISO3>.rows.csv, one file per plan country: a country's sitrep reads every earlier
     month, and reading every country's rows of every month for each country was most of its time."""
@@ -338,7 +338,7 @@ def _notes(root, plan) -> dict[str, list[str]]:
                 f"{p}: its progress counts in later sitreps; add highlights/ or figures.csv to write one" for p in quiet]}
 
 
-def validation_summary(root, status_jsons: list, out_md, out_html) -> None:
+def validation_summary(*, root, status_jsons: list, out_md, out_html) -> None:
     from ..intake.readers.narratives import pending_narratives
     from ..intake.tables.report import summary_report, to_html
 

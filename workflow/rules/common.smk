@@ -184,9 +184,12 @@ def get_document_outputs():
 
 
 def after_build(failed):
-    review_jobs.after_build(".", failed, get_document_outputs(), expand("build/data/{country}.status.json",
-                            country=COUNTRIES) + preparedness_statuses(), "build/index.html", config.get("previous") or None,
-                            review_jobs.unfinished_steps(workflow.dag) if failed else [], forget_run)
+    review_jobs.after_build(root=".", failed=failed, documents=get_document_outputs(),
+                            status_jsons=expand("build/data/{country}.status.json", country=COUNTRIES)
+                            + preparedness_statuses(), index_out="build/index.html",
+                            previous=config.get("previous") or None,
+                            unfinished=review_jobs.unfinished_steps(dag=workflow.dag) if failed else [],
+                            forget=forget_run)
 
 
 def forget_run(path):

@@ -22,8 +22,8 @@ rule figures_country:
     resources:
         mem_mb=1000,
     run:
-        workers.logged(log[0], figure_jobs.country_figures, ".", wildcards.country, input.rows, input.status, output[0],
-                    params.incomplete)
+        workers.logged(log[0], figure_jobs.country_figures, root=".", country=wildcards.country, rows_csv=input.rows,
+                    status_json=input.status, out_json=output[0], allow_incomplete=params.incomplete)
 
 rule figures_regional:
     input:
@@ -39,7 +39,8 @@ rule figures_regional:
     threads: 1
     priority: 5  # before the other figures: the chapters wait on them (render_rrp)
     run:
-        workers.logged(log[0], figure_jobs.regional_figures, ".", input.countries, output[0])
+        workers.logged(log[0], figure_jobs.regional_figures, root=".", country_jsons=input.countries,
+                    out_json=output[0])
 
 rule figures_funding:
     input:
@@ -55,8 +56,8 @@ rule figures_funding:
         incomplete=ALLOW_INCOMPLETE,
     threads: 1
     run:
-        workers.logged(log[0], figure_jobs.funding_figures, ".", input.rows, input.status, input.figures, output[0],
-                    params.incomplete)
+        workers.logged(log[0], figure_jobs.funding_figures, root=".", rows_csv=input.rows, status_json=input.status,
+                    figures_json=input.figures, out_json=output[0], allow_incomplete=params.incomplete)
 
 rule figures_sitrep:
     wildcard_constraints:
@@ -79,9 +80,11 @@ rule figures_sitrep:
         incomplete=ALLOW_INCOMPLETE,
     threads: 1
     run:
-        workers.logged(log[0], figure_jobs.sitrep_figures, ".", wildcards.period, wildcards.country, input.rows, input.figures,
-                    input.status, input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete,
-                    list(input.earlier))
+        workers.logged(log[0], figure_jobs.sitrep_figures, root=".", period=wildcards.period, country=wildcards.country,
+                    rows_dir=input.rows, figures_csv=input.figures, status_json=input.status,
+                    funding_rows_csv=input.funding, funding_status_json=input.funding_status,
+                    figures_json=input.plan_figures, out_json=output[0], allow_incomplete=params.incomplete,
+                    earlier_rows=list(input.earlier))
 
 rule figures_sitrep_regional:
     wildcard_constraints:
@@ -103,5 +106,7 @@ rule figures_sitrep_regional:
         incomplete=ALLOW_INCOMPLETE,
     threads: 1
     run:
-        workers.logged(log[0], figure_jobs.sitrep_regional, ".", wildcards.period, input.countries, input.figures, input.status,
-                    input.funding, input.funding_status, input.plan_figures, output[0], params.incomplete)
+        workers.logged(log[0], figure_jobs.sitrep_regional, root=".", period=wildcards.period,
+                    country_jsons=input.countries, figures_csv=input.figures, status_json=input.status,
+                    funding_rows_csv=input.funding, funding_status_json=input.funding_status,
+                    regional_json=input.plan_figures, out_json=output[0], allow_incomplete=params.incomplete)

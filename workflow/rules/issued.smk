@@ -11,7 +11,7 @@ rule keep_issued_figures:
     output:
         "build/figures/sitreps/{period}/{doc}.json",
     run:
-        issued_jobs.keep(".", wildcards.period, wildcards.doc, None, None, None, output[0], None)
+        issued_jobs.keep(root=".", period=wildcards.period, doc=wildcards.doc, out_figures=output[0])
 
 rule keep_issued_sitrep:
     wildcard_constraints:
@@ -26,4 +26,5 @@ rule keep_issued_sitrep:
         pdf="build/sitreps/{period}/{doc}.pdf",
         charts=directory("build/charts/sitreps-{period}-{doc}"),
     run:
-        issued_jobs.keep(".", wildcards.period, wildcards.doc, output.md, output.docx, output.pdf, None, output.charts)
+        issued_jobs.keep(root=".", period=wildcards.period, doc=wildcards.doc, out_md=output.md, out_docx=output.docx,
+                         out_pdf=output.pdf, charts_dir=output.charts)

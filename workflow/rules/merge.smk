@@ -22,6 +22,7 @@ rule merge_plan:
         code=CODE,
         incomplete=ALLOW_INCOMPLETE,
     run:
-        workers.logged(log[0], merge_jobs.merge_plan, ".", list(input.rows), list(input.status), output.csv, output.xlsx,
-                    ALLOW_INCOMPLETE)
+        workers.logged(log[0], merge_jobs.merge_plan, root=".", rows_csvs=list(input.rows),
+                    status_jsons=list(input.status), out_csv=output.csv, out_xlsx=output.xlsx,
+                    allow_incomplete=ALLOW_INCOMPLETE)
         lastgood.keep(output, log[0])  # the last good plan data, should a later run fail

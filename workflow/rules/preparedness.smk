@@ -57,8 +57,8 @@ rule validate_preparedness:
         unlisted=unlisted(get_preparedness_inputs),
     threads: 1
     run:
-        workers.logged(log[0], preparedness_jobs.validate_preparedness, ".", wildcards.pcountry, output.rows, output.data,
-                    output.status, output.reports)
+        workers.logged(log[0], preparedness_jobs.validate_preparedness, root=".", country=wildcards.pcountry,
+                    rows_out=output.rows, data_out=output.data, status_out=output.status, reports_dir=output.reports)
 
 rule figures_preparedness:
     input:
@@ -77,8 +77,9 @@ rule figures_preparedness:
         incomplete=ALLOW_INCOMPLETE,
     threads: 1
     run:
-        workers.logged(log[0], preparedness_jobs.preparedness_figures, ".", wildcards.pcountry, input.rows, input.data,
-                    input.status, output[0], params.incomplete)
+        workers.logged(log[0], preparedness_jobs.preparedness_figures, root=".", country=wildcards.pcountry,
+                    rows_csv=input.rows, data_json=input.data, status_json=input.status, out_json=output[0],
+                    allow_incomplete=params.incomplete)
 
 rule figures_preparedness_regional:
     input:
@@ -92,7 +93,8 @@ rule figures_preparedness_regional:
         code=CODE,
     threads: 1
     run:
-        workers.logged(log[0], preparedness_jobs.regional_figures, ".", input.countries, output[0])
+        workers.logged(log[0], preparedness_jobs.regional_figures, root=".", country_jsons=input.countries,
+                    out_json=output[0])
 
 rule render_contingency:
     input:
@@ -117,8 +119,9 @@ rule render_contingency:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], preparedness_jobs.render, ".", "contingency", wildcards.pcountry, input.figures, output.md,
-                    output.docx, output.pdf, params.templates)
+        workers.logged(log[0], preparedness_jobs.render, root=".", kind="contingency", doc=wildcards.pcountry,
+                    figures_json=input.figures, out_md=output.md, out_docx=output.docx, out_pdf=output.pdf,
+                    template_dirs=params.templates)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_preparedness_dashboard:
@@ -140,6 +143,7 @@ rule render_preparedness_dashboard:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], preparedness_jobs.render, ".", "preparedness", wildcards.pdoc, input.figures, output.md,
-                    output.docx, output.pdf, params.templates)
+        workers.logged(log[0], preparedness_jobs.render, root=".", kind="preparedness", doc=wildcards.pdoc,
+                    figures_json=input.figures, out_md=output.md, out_docx=output.docx, out_pdf=output.pdf,
+                    template_dirs=params.templates)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail

@@ -31,8 +31,8 @@ rule render_rrp:
     resources:
         mem_mb=1000,
     run:
-        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
-                    output.pdf, params.templates)
+        workers.logged(log[0], render_jobs.render_document, root=".", doc=wildcards.doc, figures_json=input.figures,
+                    out_md=output.md, out_docx=output.docx, out_pdf=output.pdf, template_dirs=params.templates)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_keypoints:
@@ -57,8 +57,9 @@ rule render_keypoints:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
-                    output.pdf, params.templates, "keypoints", input.funding)
+        workers.logged(log[0], render_jobs.render_document, root=".", doc=wildcards.doc, figures_json=input.figures,
+                    out_md=output.md, out_docx=output.docx, out_pdf=output.pdf, template_dirs=params.templates,
+                    kind="keypoints", funding_json=input.funding)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_funding:
@@ -83,8 +84,9 @@ rule render_funding:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
-                    output.pdf, params.templates, "funding", input.funding)
+        workers.logged(log[0], render_jobs.render_document, root=".", doc=wildcards.doc, figures_json=input.figures,
+                    out_md=output.md, out_docx=output.docx, out_pdf=output.pdf, template_dirs=params.templates,
+                    kind="funding", funding_json=input.funding)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_pack:
@@ -110,9 +112,10 @@ rule render_pack:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
-                    output.pdf, params.templates, "pack", input.funding, input.sitrep[0] if input.sitrep else None,
-                    wildcards.audience, output.xlsx)
+        workers.logged(log[0], render_jobs.render_document, root=".", doc=wildcards.doc, figures_json=input.figures,
+                    out_md=output.md, out_docx=output.docx, out_pdf=output.pdf, template_dirs=params.templates,
+                    kind="pack", funding_json=input.funding, sitrep_json=input.sitrep[0] if input.sitrep else None,
+                    audience=wildcards.audience, annex_xlsx=output.xlsx)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail
 
 rule render_sitrep:
@@ -141,6 +144,7 @@ rule render_sitrep:
         templates=TEMPLATE_DIRS,
     threads: 1
     run:
-        workers.logged(log[0], render_jobs.render_document, ".", wildcards.doc, input.figures, output.md, output.docx,
-                    output.pdf, params.templates, "sitrep", None, input.sitrep)
+        workers.logged(log[0], render_jobs.render_document, root=".", doc=wildcards.doc, figures_json=input.figures,
+                    out_md=output.md, out_docx=output.docx, out_pdf=output.pdf, template_dirs=params.templates,
+                    kind="sitrep", sitrep_json=input.sitrep)
         lastgood.keep(output, log[0])  # the last good documents, should a later run fail

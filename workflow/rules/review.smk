@@ -22,5 +22,6 @@ rule review_index:
         unlisted=unlisted(get_inputs, get_previous_figures),
     threads: 1
     run:
-        workers.logged(log[0], review_jobs.manifest_and_index, ".", input.documents, input.status, output.manifest,
-                    output.index, params.previous or None)
+        workers.logged(log[0], review_jobs.manifest_and_index, root=".", outputs=input.documents,
+                    status_jsons=input.status, manifest_json=output.manifest, index_html=output.index,
+                    previous=params.previous or None)

@@ -22,7 +22,8 @@ rule validate_submissions:
     resources:
         mem_mb=1000,
     run:
-        workers.logged(log[0], validate_jobs.validate_country, ".", wildcards.country, output.rows, output.status, output.reports)
+        workers.logged(log[0], validate_jobs.validate_country, root=".", country=wildcards.country,
+                    rows_out=output.rows, status_out=output.status, reports_dir=output.reports)
 
 rule validate_funding:
     input:
@@ -40,7 +41,8 @@ rule validate_funding:
         unlisted=unlisted(get_funding),
     threads: 1
     run:
-        workers.logged(log[0], validate_jobs.validate_funding, ".", output.rows, output.status, output.reports)
+        workers.logged(log[0], validate_jobs.validate_funding, root=".", rows_out=output.rows, status_out=output.status,
+                    reports_dir=output.reports)
 
 rule validate_sitrep:
     input:
@@ -62,8 +64,8 @@ rule validate_sitrep:
         unlisted=unlisted(get_sitrep_inputs),
     threads: 1
     run:
-        workers.logged(log[0], validate_jobs.validate_sitrep, ".", wildcards.period, output.rows, output.figures, output.status,
-                    output.reports)
+        workers.logged(log[0], validate_jobs.validate_sitrep, root=".", period=wildcards.period, rows_dir=output.rows,
+                    figures_out=output.figures, status_out=output.status, reports_dir=output.reports)
 
 rule validate_summary:
     input:
@@ -82,4 +84,5 @@ rule validate_summary:
         unlisted=unlisted(get_all_narratives),
     threads: 1
     run:
-        workers.logged(log[0], validate_jobs.validation_summary, ".", input.status, output.md, output.html)
+        workers.logged(log[0], validate_jobs.validation_summary, root=".", status_jsons=input.status, out_md=output.md,
+                    out_html=output.html)
