@@ -48,7 +48,9 @@ def promote(workspace: str, country: str, force: bool = False) -> str:
     wrote = []
     if country not in plan.country_codes:
         path = inputs / "plan.yaml"
-        path.write_text(_add_country(path.read_text(encoding="utf-8"), country), encoding="utf-8")
+        from .common.gate import read_text
+
+        path.write_text(_add_country(read_text(path), country), encoding="utf-8")
         wrote.append(f"inputs/plan.yaml: {country} added to countries (it stays under preparedness, so its contingency "
                      "plan and dashboard still build; take it out once the contingency plan is closed)")
     for p in submission_files(ws, country):
@@ -86,8 +88,12 @@ def _rows_of(path: Path, country: str) -> int:
 
     if not path.is_file():
         return 0
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return sum(1 for r in csv.DictReader(f) if (r.get("country") or "").strip() == country)
+    import io
+
+    from .common.gate import read_text
+
+    text = read_text(path, 20 * 1024 * 1024)  # a link out of the workspace is refused
+    return sum(1 for r in csv.DictReader(io.StringIO(text, newline="")) if (r.get("country") or "").strip() == country)
 
 
 def _replace_rows(path: Path, country: str, rows: list[dict], required: list[str]) -> None:
@@ -98,10 +104,11 @@ def _replace_rows(path: Path, country: str, rows: list[dict], required: list[str
 
     header, kept = list(required), []
     if path.is_file():
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = list(reader.fieldnames or required)
-            kept = [r for r in reader if (r.get("country") or "").strip() != country]
+        from .common.gate import read_text
+
+        reader = csv.DictReader(io.StringIO(read_text(path, 20 * 1024 * 1024), newline=""))
+        header = list(reader.fieldnames or required)
+        kept = [r for r in reader if (r.get("country") or "").strip() != country]
     header += [c for c in rows[0] if c not in header]
     out = io.StringIO()
     writer = csv.DictWriter(out, header, lineterminator="\n", restval="")

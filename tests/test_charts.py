@@ -124,7 +124,7 @@ def test_bar_chart_dollar_and_markup_in_labels_render_literally(tmp_path):
     """Names from inputs are data: '$', '#', '*' and quotes are drawn as typed, never read as Typst markup."""
     labels = ["Cash $ support", "#1 *partner* \"quoted\" \\ back"]
     typ, png = charts.bar_chart(labels, [1.0, 2.0], "Cash $ and $ vouchers", "USD", SOURCE, tmp_path / "dollar")
-    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0]
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
     text = page.get_text()
     assert all(lb in text for lb in labels) and "Cash $ and $ vouchers" in text
 
@@ -172,7 +172,7 @@ def test_charts_for_sorts_bars_largest_first(tmp_path):
 
 def test_chart_in_the_pdf_is_vector_with_searchable_text(tmp_path):
     typ, _ = draw(tmp_path)
-    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0]
+    page = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0]
     assert len(page.get_drawings()) >= 4  # bars and grid
     # Chart text stays text, set in Lato: a reader can search the PDF for a sector's name.
     text = page.get_text()
@@ -182,7 +182,7 @@ def test_chart_in_the_pdf_is_vector_with_searchable_text(tmp_path):
 
 def test_chart_axis_has_round_steps_and_value_room(tmp_path):
     typ, _ = draw(tmp_path)  # largest 3.7 million: an axis in whole USD millions, 0 to 3
-    text = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf", encoding="utf-8")[0].get_text().split()
+    text = pymupdf.open(stream=_chart_pdf(typ), filetype="pdf")[0].get_text().split()
     assert {"0", "1", "2", "3"} <= set(text) and "0.5" not in text and "2.5" not in text
     assert "USD" in text and "millions" in text
 
@@ -210,8 +210,8 @@ def test_chart_png_embeds_in_docx(tmp_path):
 
 def test_a_captioned_chart_does_not_repeat_its_caption_and_the_first_page_copy_keeps_its_title(tmp_path):
     out = charts.charts_for(small_figures(False), "2026-11-15", "USD", tmp_path, "COL")
-    captioned = pymupdf.open(stream=_chart_pdf(out["requirements_by_sector"]["typ"]), filetype="pdf", encoding="utf-8")[0].get_text()
-    glance = pymupdf.open(stream=_chart_pdf(out["glance_sectors"]["typ"]), filetype="pdf", encoding="utf-8")[0].get_text()
+    captioned = pymupdf.open(stream=_chart_pdf(out["requirements_by_sector"]["typ"]), filetype="pdf")[0].get_text()
+    glance = pymupdf.open(stream=_chart_pdf(out["glance_sectors"]["typ"]), filetype="pdf")[0].get_text()
     # The document captions it "Figure N: Financial requirements by sector"; the drawing says the unit only.
     assert "Financial requirements by sector" not in captioned and "USD millions" in captioned
     assert "Financial requirements by sector" in glance and "USD millions" in glance

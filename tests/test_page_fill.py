@@ -17,7 +17,7 @@ def page_fill(page) -> float:
 
 
 def test_page_fill_measures_what_a_reader_sees(tmp_path):
-    doc = pymupdf.open(encoding="utf-8")
+    doc = pymupdf.open()
     for lines in (40, 2):
         page = doc.new_page(width=595, height=842)
         for i in range(lines):

@@ -13,6 +13,7 @@ import pycountry
 import yaml
 
 from .errors import InputError
+from .gate import UnsafeFile, read_text
 
 # Organisation types national by nature (Grand Bargain). Faith-based, Red Cross/Red Crescent and academic
 # partners are national or international case by case: partners.csv says so in its scope column.
@@ -399,7 +400,11 @@ def yaml_problem(e: Exception) -> str:
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.exists():
+            raise FileNotFoundError(path)
+        text = read_text(path)  # a link out of the workspace is refused, never read
+    except UnsafeFile as e:
+        raise PlanError(str(e)) from None
     except FileNotFoundError:
         raise PlanError(f"{path}: not found; a workspace needs inputs/plan.yaml") from None
     try:

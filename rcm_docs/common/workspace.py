@@ -97,8 +97,12 @@ def issue_log(root) -> list[dict]:
     path = Path(root) / ISSUE_LOG
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return [{k: r.get(k) or "" for k in ISSUE_LOG_COLUMNS} for r in csv.DictReader(f)]
+    import io
+
+    from .gate import read_text
+
+    text = read_text(path, 10 * 1024 * 1024, shown=ISSUE_LOG)  # a link out of the workspace is refused
+    return [{k: r.get(k) or "" for k in ISSUE_LOG_COLUMNS} for r in csv.DictReader(io.StringIO(text, newline=""))]
 
 
 def issued_periods(root) -> list[str]:

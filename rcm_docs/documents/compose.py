@@ -10,7 +10,7 @@ from ..common.plan import Plan
 from ..common.workspace import find_template
 from .annex import pack_annex
 from .messages import key_messages
-from .pictures.charts import charts_for, funding_charts, map_for, sitrep_charts
+from .pictures.charts import charts_for, funding_charts, library, map_for, sitrep_charts
 from .pictures.prepcharts import preparedness_charts
 from .render import environment, render_markdown, side_by_side, timed
 from .typeset.pdf import markdown_to_pdf
@@ -54,8 +54,7 @@ def compose(plan: Plan, kind: str, doc: str, fig: dict, funding: dict | None, si
     build = Path(out_md).parents[2] if kind in NESTED else Path(out_md).parent.parent
     charts_root = build / "charts"
     folder = NESTED[kind](doc, sitrep) if kind in NESTED else (f"funding-{doc}" if kind == "funding" else doc)
-    chart_library = (find_template("chart.typ", dirs).read_text(encoding="utf-8") if kind in CHARTED + ("funding",)
-                     else None)
+    chart_library = library(find_template("chart.typ", dirs)) if kind in CHARTED + ("funding",) else None
     with timed("charts"):
         charts = (document_charts(plan, fig, charts_root / folder, kind, sitrep, chart_library, funding, located)
                   if chart_library else {})

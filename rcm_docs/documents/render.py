@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+import jinja2.sandbox
 
 from ..common import fmt
 from ..common.errors import InputError
@@ -73,6 +74,37 @@ class RenderError(InputError):
     """A template or a converter failed; the message names the document."""
 
 
+class _GateLoader(jinja2.FileSystemLoader):
+    """Templates read through the workspace's gate: a workspace template that links out of the workspace is
+    refused, as any input is."""
+
+    def get_source(self, environment, template):
+        import os
+        import posixpath
+
+        from jinja2.loaders import split_template_path
+
+        from ..common.gate import UnsafeFile, read_text
+
+        pieces = split_template_path(template)
+        filename = next((f for d in self.searchpath if os.path.isfile(f := posixpath.join(d, *pieces))), None)
+        if filename is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            contents = read_text(filename)
+        except UnsafeFile as e:
+            raise RenderError(str(e)) from None
+        mtime = os.path.getmtime(filename)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
 def environment(template_dirs: list[str | Path]) -> jinja2.Environment:
     """Workspace templates first, so a workspace can override any project template."""
     return _environment(tuple(str(d) for d in template_dirs))
@@ -87,8 +119,10 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
         cache = jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):  # no private temporary folder to keep them in: compile each time
         cache = None
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(template_dirs)),
+    # Sandboxed: a workspace may bring its own templates, and a template of Jinja's default environment can
+    # reach Python itself ({{ cycler.__init__.__globals__.os.popen('id').read() }} ran a shell command).
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=_GateLoader(list(template_dirs)),
         bytecode_cache=cache,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -27,9 +27,10 @@ LABEL_CHARS = 42  # a category name wraps at about 40% of the chart's width (Lat
 
 def library(path: str | Path | None = None) -> str:
     """The Typst source of the chart drawing: templates/chart.typ, or a workspace's own copy."""
+    from ...common.gate import read_text
     from ...common.workspace import PROJECT_TEMPLATES
 
-    return Path(path or PROJECT_TEMPLATES / "chart.typ").read_text(encoding="utf-8")
+    return read_text(Path(path or PROJECT_TEMPLATES / "chart.typ"))  # a workspace copy linking out is refused
 
 
 def _is_currency(unit: str) -> bool:

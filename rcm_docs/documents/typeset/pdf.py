@@ -29,7 +29,10 @@ def markdown_to_pdf(md: str, out: str | Path, typst_template: str | Path, variab
     from . import compiler as typeset
 
     md, charts = take_charts(md, charts_dir)
-    source = end_embedded_expressions(run_pandoc(md, "typst", template=str(Path(typst_template).resolve())))
+    from ...common.gate import inside_workspace
+
+    # pandoc opens the template itself: a workspace's rrp.typ linking out of the workspace is refused first
+    source = end_embedded_expressions(run_pandoc(md, "typst", template=str(inside_workspace(typst_template))))
     for token, title, png, captioned in charts:
         call = png.with_suffix(".typ").read_text(encoding="utf-8").strip()
         alt = typeset.string(chart_alt(png) or title)

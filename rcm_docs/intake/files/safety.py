@@ -17,7 +17,8 @@ from pathlib import Path
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from ...common.errors import InputError
+from ...common.gate import UnsafeFile, size_text, too_large
+from ...common.gate import inside_workspace as check_inside_workspace  # noqa: F401  (the gate's, for intake)
 from .sheetscan import Findings, SheetRefused, WorkbookScan
 
 MB = 1024 * 1024
@@ -35,14 +36,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # password-protected .xlsx and old .xls are OLE
 
 RESAVE = "open it in Excel and save it again as .xlsx"
 BOMB = "refused as a possible zip bomb; if the data is genuine, split the submission into smaller files"
-
-
-class UnsafeFile(InputError):
-    """The file is refused before parsing; the message says why and what to do."""
-
-
-def _size(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
 
 
 def check_file(path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> None:
@@ -79,11 +72,6 @@ def inspect_file(path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = 
     return None
 
 
-def too_large(path, size: int, max_bytes: int) -> str:
-    return (f"{path}: the file is {_size(size)}, over the {_size(max_bytes)} limit; "
-            "split the submission or ask the coordinator to raise max_file_mb")
-
-
 def _check_workbook(path, data: bytes | None = None) -> Findings:
     def source():
         return io.BytesIO(data) if data is not None else open(path, "rb")  # used in a with below
@@ -94,7 +82,7 @@ def _check_workbook(path, data: bytes | None = None) -> Findings:
         if end is None:
             raise zipfile.BadZipFile("no end of central directory")
         if end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
-            raise UnsafeFile(f"{path}: the workbook's directory is {_size(end[zipfile._ECD_SIZE])}, room for "
+            raise UnsafeFile(f"{path}: the workbook's directory is {size_text(end[zipfile._ECD_SIZE])}, room for "
                              f"over {MAX_MEMBERS:,} parts; {BOMB}")
         with zipfile.ZipFile(source()) as zf:
             infos = zf.infolist()
@@ -128,12 +116,12 @@ def _check_directory(path, infos: list[zipfile.ZipInfo]) -> None:
             raise UnsafeFile(f"{path}: the workbook has a part named {info.filename!r} that points outside it "
                              f"(path traversal); refused as unsafe; {RESAVE}")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeFile(f"{path}: part {info.filename} would expand to {_size(info.file_size)} from "
-                             f"{_size(info.compress_size)} (over {MAX_RATIO}:1); {BOMB}")
+            raise UnsafeFile(f"{path}: part {info.filename} would expand to {size_text(info.file_size)} from "
+                             f"{size_text(info.compress_size)} (over {MAX_RATIO}:1); {BOMB}")
     declared = sum(i.file_size for i in infos)
     if declared > MAX_UNCOMPRESSED:
-        raise UnsafeFile(f"{path}: the workbook would expand to {_size(declared)}, over the "
-                         f"{_size(MAX_UNCOMPRESSED)} limit; {BOMB}")
+        raise UnsafeFile(f"{path}: the workbook would expand to {size_text(declared)}, over the "
+                         f"{size_text(MAX_UNCOMPRESSED)} limit; {BOMB}")
 
 
 class _RootReached(Exception):
@@ -163,11 +151,11 @@ def _scan_member(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, s
         while chunk := f.read(CHUNK):
             done += len(chunk)
             if total + done > MAX_UNCOMPRESSED:
-                raise UnsafeFile(f"{path}: the workbook would expand to over {_size(MAX_UNCOMPRESSED)} "
+                raise UnsafeFile(f"{path}: the workbook would expand to over {size_text(MAX_UNCOMPRESSED)} "
                                  f"(limit reached in part {info.filename}); {BOMB}")
             if done > RATIO_FLOOR and done > MAX_RATIO * max(info.compress_size, 1):
-                raise UnsafeFile(f"{path}: part {info.filename} would expand to over {_size(done)} from "
-                                 f"{_size(info.compress_size)} (over {MAX_RATIO}:1); {BOMB}")
+                raise UnsafeFile(f"{path}: part {info.filename} would expand to over {size_text(done)} from "
+                                 f"{size_text(info.compress_size)} (over {MAX_RATIO}:1); {BOMB}")
             if parser is not None:
                 parser = _feed(path, info.filename, parser, chunk)
             for feeder in feeders:
@@ -194,22 +182,3 @@ def _feed(path, name: str, parser, chunk: bytes | None):
     except ParseError as e:
         raise UnsafeFile(f"{path}: part {name} is not well-formed XML ({e}); {RESAVE}") from None
     return parser
-
-
-def check_inside_workspace(path) -> Path:
-    """The path's real location, which must lie inside its workspace: the folder holding the `inputs/` the path
-    is under (or, when inputs/ is itself a link the coordinator made, the folder it leads to). A symbolic link
-    to /etc/shadow dropped into a submissions folder would otherwise be read and copied into the reports.
-    A path under no inputs/ folder (a file named on the command line) is the caller's choice and not checked.
-    Reuse it for any file read from a workspace (registries, narratives)."""
-    here = Path(os.path.abspath(path))
-    real = Path(os.path.realpath(here))
-    inputs = next((p for p in here.parents if p.name == "inputs"), None)
-    if inputs is None:
-        return real
-    allowed = (Path(os.path.realpath(inputs.parent)), Path(os.path.realpath(inputs)))
-    if not any(real == a or real.is_relative_to(a) for a in allowed):
-        raise UnsafeFile(f"{path}: leads through a symbolic link to {real}, outside the workspace "
-                         f"({inputs.parent}); files outside the workspace are never read; copy the file into the "
-                         "folder instead of linking to it")
-    return real

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ...common.errors import InputError
+from ...common.gate import UnsafeFile, read_text
 
 # What a narrative may hold. pandoc's Markdown reader backtracks on square brackets, exponentially in
 # their depth (each level doubles its time: 14 levels took minutes and gigabytes); pandoc's Typst writer
@@ -114,10 +115,9 @@ def markdown_file(root, name: str, demote: int) -> str | None:
         raise NarrativeError(f"{name}: {size / 1024:,.0f} KB (at most {MAX_BYTES // 1024} KB). "
                              "Shorten it or move detail to an annex, then build again.")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise NarrativeError(f"{name}: not UTF-8 text (byte {e.start + 1}). Save it as UTF-8 "
-                             "(in Word: Save As, Plain Text, Unicode (UTF-8)), then build again.") from None
+        text = read_text(path, MAX_BYTES, shown=name)  # a link out of the workspace is refused, never read
+    except UnsafeFile as e:
+        raise NarrativeError(str(e)) from None
     # Blank lines go, but not the first line's indentation: it places a simple table's columns or
     # makes an indented code block.
     text = re.sub(r"^(?:[ \t]*\r?\n)+", "", text).rstrip()

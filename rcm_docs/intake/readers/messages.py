@@ -96,10 +96,13 @@ def read(root, doc: str) -> list[tuple[int, str]] | None:
     path = Path(root) / rel
     if not path.is_file():
         return None
+    from ...common.gate import UnsafeFile, read_text
+    from .markdown import MAX_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise NarrativeError(f"{rel}: not UTF-8 text. Save it as UTF-8, then build again.") from None
+        text = read_text(path, MAX_BYTES, shown=rel)  # a link out of the workspace is refused, never read
+    except UnsafeFile as e:
+        raise NarrativeError(str(e)) from None
     return parse(text, rel)
 
 

@@ -228,24 +228,32 @@ class Boundaries:
 def read_boundaries(path: str | Path, max_bytes: int = 50 * 1024 * 1024, display: str | None = None) -> Boundaries:
     """Admin1 polygons from a GeoJSON FeatureCollection in longitude/latitude, each feature named by one of
     NAME_KEYS (as COD-AB, geoBoundaries or GADM layers are), optionally coded by one of CODE_KEYS."""
-    from ..files.safety import UnsafeFile, check_inside_workspace
+    import hashlib
+
+    from ...common.gate import UnsafeFile, inside_workspace, read_bytes
 
     path = Path(path)
     shown = display or str(path)
     try:
-        real = check_inside_workspace(path)
+        size = inside_workspace(path).stat().st_size
+        if size > max_bytes:
+            raise BoundariesError(f"{shown}: {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB a file may "
+                                  "have; simplify the boundaries (for example mapshaper's -simplify 10%) and save them again")
+        raw = read_bytes(path, max_bytes, shown)
     except UnsafeFile as e:
         raise BoundariesError(str(e)) from None
-    size = real.stat().st_size
-    if size > max_bytes:
-        raise BoundariesError(f"{shown}: {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB a file may have; "
-                              "simplify the boundaries (for example mapshaper's -simplify 10%) and save them again")
-    return _parse_boundaries(str(real), real.stat().st_mtime_ns, size, shown)
+    key = (hashlib.sha256(raw).hexdigest(), shown)
+    if key not in _BOUNDARIES:
+        if len(_BOUNDARIES) >= 8:
+            _BOUNDARIES.pop(next(iter(_BOUNDARIES)))
+        _BOUNDARIES[key] = _parse_boundaries(raw, shown)
+    return _BOUNDARIES[key]
 
 
-@functools.lru_cache(maxsize=8)
-def _parse_boundaries(real: str, mtime_ns: int, size: int, shown: str) -> Boundaries:
-    raw = Path(real).read_bytes()
+_BOUNDARIES: dict[tuple[str, str], Boundaries] = {}  # parsed once per process and content (a worker builds many maps)
+
+
+def _parse_boundaries(raw: bytes, shown: str) -> Boundaries:
     if raw.count(b"[") > MAX_POINTS:  # every coordinate pair is a bracket: counted before any parsing
         raise BoundariesError(f"{shown}: more than {MAX_POINTS:,} coordinates; simplify the boundaries for print "
                               "(for example mapshaper's -simplify 10%)")

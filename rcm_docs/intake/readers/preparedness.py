@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...common.gate import UnsafeFile, read_text
 from ...common.plan import Plan, PlanError, safe_yaml_load
 from ..tables.checks import (
     Problem,
@@ -218,7 +219,11 @@ def validate_scenario(path, plan: Plan, admin1: dict[str, str] | None = None, di
         return None, [problem(Reason.MISSING_FILE, None, None, None, "the country has no scenario.yaml",
                               "write the risk analysis as inputs/preparedness/<ISO3>/scenario.yaml (docs/preparedness.md)")]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path, shown=display)  # a link out of the workspace is refused, never read
+    except UnsafeFile as e:
+        return None, [problem(Reason.UNREADABLE, None, None, None, str(e)[:300],
+                              "save it as a UTF-8 file inside the workspace, as in docs/preparedness.md's example")]
+    try:
         data = safe_yaml_load(text, name=display)
         lines = _lines(yaml.compose(text, Loader=yaml.SafeLoader)) if data is not None else {}
     except (UnicodeDecodeError, yaml.YAMLError, PlanError) as e:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...common.errors import InputError
-from ..files.safety import UnsafeFile, check_inside_workspace
+from ...common.gate import UnsafeFile, read_bytes
 from ..tables.contract import normalise_header
 from ..tables.read import read_csv
+
+MAX_REGISTRY_BYTES = 20 * 1024 * 1024  # a gazetteer of every admin2 of a region is a few MB
 
 
 class RegistryError(InputError):
@@ -20,11 +22,11 @@ def read_registry_csv(path: str | Path, required: list[str], optional: list[str]
     if not path.exists():
         raise RegistryError(f"{path}: not found; the workspace needs it (columns: {', '.join(required)})")
     try:
-        real = check_inside_workspace(path)  # a link to a file outside the workspace is never followed
+        data = read_bytes(path, MAX_REGISTRY_BYTES)  # a link to a file outside the workspace is never followed
     except UnsafeFile as e:
         raise RegistryError(str(e)) from None
     names = {normalise_header(c): c for c in [*required, *optional]}
-    table = read_csv(path, set(names), real.read_bytes())
+    table = read_csv(path, set(names), data)
     headers = [names.get(normalise_header(h), normalise_header(h)) for h in table.headers]
     missing = [c for c in required if c not in headers]
     if missing:

@@ -40,7 +40,10 @@ def _workbook_from_csv(path: Path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Submission"
-    text = decode_text(path.read_bytes())
+    from ...common.gate import read_bytes
+    from ..files.safety import DEFAULT_MAX_BYTES
+
+    text = decode_text(read_bytes(path, DEFAULT_MAX_BYTES))
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
     line = 1
@@ -91,9 +94,16 @@ def _title(name: str, taken: list[str]) -> str:
 
 def _kept_workbook(path: Path):
     """An .xlsx or .xlsm opened as it is, formatting and all (openpyxl parses with defusedxml)."""
+    import io
+
     import openpyxl
 
-    wb = openpyxl.load_workbook(path)
+    from ...common.gate import read_bytes
+    from ..files.safety import DEFAULT_MAX_BYTES, check_file
+
+    data = read_bytes(path, DEFAULT_MAX_BYTES)
+    check_file(path, DEFAULT_MAX_BYTES, data)  # the same guards as the reading of the submission
+    wb = openpyxl.load_workbook(io.BytesIO(data))
     return wb, {ws.title: ws for ws in wb.worksheets}
 
 

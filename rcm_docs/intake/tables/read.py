@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -254,39 +253,13 @@ class RefusedFile(ReadError):
     workspace, a grid too large for the reader)."""
 
 
-def _read_once(path: Path, real: Path, limit: int) -> bytes:
-    """The file's bytes, read once, so what is checked, parsed and hashed is the same. A file saved again
-    while it is read (half old, half new) is refused."""
-    from ..files.safety import UnsafeFile, too_large
-
-    try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as f:
-            before = os.fstat(f.fileno())
-            if before.st_size > limit:
-                raise UnsafeFile(too_large(path, before.st_size, limit))
-            data = f.read(limit + 1)
-            after = os.fstat(f.fileno())
-    except OSError as e:
-        raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from None
-    if len(data) > limit:
-        raise UnsafeFile(too_large(path, len(data), limit))
-    if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) or len(data) != after.st_size:
-        raise ReadError(f"{path}: the file changed while it was being read; run the build again")
-    return data
-
-
 def read_submission(path: str | Path, known: set[str], max_bytes: int | None = None) -> RawTable:
     """Read any supported submission file; known = normalised headers that mark the header row.
 
     The bytes are read once: the safety checks, the parser and RawTable.sha256 all see the same bytes, so
     a file edited during a build is either read whole, old or new, and its hash says which."""
-    from ..files.safety import (
-        DEFAULT_MAX_BYTES,
-        UnsafeFile,
-        check_inside_workspace,
-        inspect_file,
-    )
+    from ...common.gate import UnsafeFile, read_bytes
+    from ..files.safety import DEFAULT_MAX_BYTES, inspect_file
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -294,7 +267,7 @@ def read_submission(path: str | Path, known: set[str], max_bytes: int | None = N
         raise ReadError(f"{path}: unsupported file type {suffix!r}; save the sheet as .xlsx or .csv")
     limit = max_bytes or DEFAULT_MAX_BYTES
     try:
-        data = _read_once(path, check_inside_workspace(path), limit)
+        data = read_bytes(path, limit)
         findings = inspect_file(path, limit, data)
     except UnsafeFile as e:
         raise RefusedFile(str(e)) from None
