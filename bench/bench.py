@@ -72,17 +72,19 @@ def planned_jobs(snake: list[str], ws: Path) -> list[str]:
 def stage_seconds(build: Path, since: float = 0.0) -> dict:
     """Seconds per stage summed over the build's logs (those written after `since`): each job's wall
     time and CPU time (a shared machine stretches the first, not the second), and each render's parts."""
+    from rcm_docs.common.errors import read_step_record
+
     steps, cpu, stages = {}, {}, {}
     for log in build.glob("logs/**/*.log"):
         if log.stat().st_mtime < since:
             continue
-        text = log.read_text(encoding="utf-8")
-        m = re.match(r"(\w+): done in ([\d.]+) s(?: \(([\d.]+) s CPU\))?", text)
-        if not m:
+        record = read_step_record(log.read_text(encoding="utf-8"))
+        if not record or record.get("outcome") != "done":
             continue
-        steps[m.group(1)] = steps.get(m.group(1), 0) + float(m.group(2))
-        cpu[m.group(1)] = cpu.get(m.group(1), 0) + float(m.group(3) or 0)
-        for k, v in re.findall(r"^  (.+?): ([\d.]+) s$", text, flags=re.M):
+        step = record["step"]
+        steps[step] = steps.get(step, 0) + float(record.get("seconds", 0))
+        cpu[step] = cpu.get(step, 0) + float(record.get("cpu_seconds", 0))
+        for k, v in record.get("timings", {}).items():
             stages[k] = stages.get(k, 0) + float(v)
     order = lambda d: {k: round(v, 2) for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
     return {"jobs": order(steps), "jobs_cpu": order(cpu), "render_stages": order(stages)}

@@ -116,7 +116,9 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     # are kept between builds too (Jinja's own cache, in the user's temporary folder, checked against each
     # template's source): compiling rrp.md.j2 took 0.12 s in every worker of every build.
     try:
-        cache = jinja2.FileSystemBytecodeCache()
+        # its own name: bytecode compiled for the sandbox differs from (and must never be taken for) a plain
+        # environment's of the same source, which Jinja's cache key does not tell apart
+        cache = jinja2.FileSystemBytecodeCache(pattern="__rcm_docs_sandboxed_%s.cache")
     except (OSError, RuntimeError):  # no private temporary folder to keep them in: compile each time
         cache = None
     # Sandboxed: a workspace may bring its own templates, and a template of Jinja's default environment can
