@@ -36,15 +36,6 @@ def too_large(path, size: int, max_bytes: int) -> str:
             "split the submission or ask the coordinator to raise max_file_mb")
 
 
-def workspace_of(path) -> Path | None:
-    """The workspace a path lies in: the folder holding the `inputs/` or `templates/` above it; None for a
-    file under neither (a file named on the command line, a template of the project)."""
-    here = Path(os.path.abspath(path))
-    marker = next((p for p in here.parents if p.name in ("inputs", "templates")
-                   and (p.name == "inputs" or (p.parent / "inputs").is_dir())), None)
-    return marker.parent if marker is not None else None
-
-
 def inside_workspace(path) -> Path:
     """The path's real location, which must lie inside its workspace: the folder holding the `inputs/` (or
     `templates/`) the path is under, or, when that folder is itself a link the coordinator made, the folder it
